@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every Debian package the project needs. Idempotent: installs only what is missing,
+# and runs apt-get update only when something is.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build ccache git python3
+  clang llvm libclang-rt-14-dev          # libFuzzer, sanitizers, llvm-cov/llvm-profdata
+  libgtest-dev librapidcheck-dev libbenchmark-dev
+  libboost-context-dev relacy-dev
+  libmimalloc2.0 libjemalloc2 libtcmalloc-minimal4   # allocators to compare against
+  sqlite3 redis-server redis-tools                   # real programs for the LD_PRELOAD check
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all ${#packages[@]} packages present"
+fi
