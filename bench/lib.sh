@@ -1,0 +1,43 @@
+# Shell helpers shared by compare.sh and ab_telemetry.sh (sourced, not run).
+
+# The repository root, whatever the caller's working directory.
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+die_usage() {  # message: print it and the caller's usage(), exit 2
+  echo "$(basename "$0"): error: $1" >&2
+  usage >&2
+  exit 2
+}
+
+# median FILE: the median of the numbers in FILE, one per line (mean of the middle two if even).
+median() {
+  sort -g "$1" | awk '{v[NR] = $1} END {
+    if (NR == 0) { print "nan"; exit }
+    if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# run_bench OUT_FILE PRELOAD BINARY ARGS...: runs one benchmark, appends its ops/s to OUT_FILE.
+# Returns non-zero (and keeps the output in OUT_FILE.log) when the run fails or prints no result.
+run_bench() {
+  local out="$1" preload="$2"
+  shift 2
+  local log
+  log="$(LD_PRELOAD="$preload" timeout 300 "$@" 2>&1)"
+  local rc=$?
+  local ops
+  ops="$(sed -n 's/^RESULT .*ops_per_s=\([0-9.]*\).*/\1/p' <<<"$log")"
+  if ((rc != 0)) || [[ -z "$ops" ]]; then
+    { echo "--- exit $rc: LD_PRELOAD=$preload $*"; tail -n 20 <<<"$log"; } >>"$out.log"
+    return 1
+  fi
+  echo "$ops" >>"$out"
+}
+
+# ensure_bench_binaries BUILD_DIR: builds the benchmark targets if they are missing.
+ensure_bench_binaries() {
+  local dir="$1"
+  if [[ ! -x "$dir/bin/bench_random_mixed" || ! -x "$dir/bin/bench_cross_thread" ]]; then
+    echo "building benchmarks in $dir" >&2
+    cmake --build "$dir" --target bench_random_mixed bench_cross_thread -j2 >&2
+  fi
+}
