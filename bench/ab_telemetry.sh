@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The seed's A/B method for telemetry compile flags. For each flag: build libhakmem.so with every
+# flag OFF (baseline) and with that one flag ON, run the benchmark under both, interleaved, and
+# report the medians, the change and the seed's verdict (GO >= +0.5%, NO-GO <= -0.5%, else
+# NEUTRAL). Phase 29's lesson is applied first: the ON build runs once with HAKMEM_STATS_DUMP=1
+# and a flag whose counters stay zero is reported INACTIVE, since its A/B would measure nothing.
+# The flag names come from telemetry_flags.def, the one list.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+def="$BENCH_ROOT/allocator/include/hakmem/telemetry_flags.def"
+mapfile -t all_flags < <(sed -n 's/^HAKMEM_TELEMETRY_FLAG(\([A-Z0-9_]*\),.*/\1/p' "$def")
+
+usage() {
+  cat <<USAGE
+usage: $(basename "$0") [--flags A,B,...|all] [--reps N] [--bench "NAME ARGS"] [--env VAR=VALUE]...
+  --flags LIST   flags to test (default all): ${all_flags[*]}
+  --reps N       interleaved repetitions per build, median reported (default 9)
+  --bench CMD    benchmark in build/release/bin with its arguments
+                 (default "bench_random_mixed --ops 20000000 --seed 42", the seed's benchmark)
+  --env VAR=VAL  environment for the benchmark runs, e.g. HAKMEM_POOL_V2_ENABLED=1 (repeatable)
+Builds go to build/ab/off and build/ab/<FLAG> (only the hakmem_shared target, -j2).
+USAGE
+}
+
+((${#all_flags[@]})) || { echo "no HAKMEM_TELEMETRY_FLAG lines in $def" >&2; exit 1; }
+flags=("${all_flags[@]}") reps=9 bench="bench_random_mixed --ops 20000000 --seed 42" envs=()
+while (($#)); do
+  case "$1" in
+    --flags)
+      [[ -n "${2:-}" ]] || die_usage "--flags needs a list"
+      if [[ "$2" != all ]]; then
+        IFS=, read -ra flags <<<"$2"
+        for f in "${flags[@]}"; do
+          [[ " ${all_flags[*]} " == *" $f "* ]] || die_usage "unknown flag '$f'"
+        done
+      fi
+      shift ;;
+    --reps) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die_usage "--reps needs a positive integer"; reps=$2; shift ;;
+    --bench) [[ -n "${2:-}" ]] || die_usage "--bench needs a command"; bench=$2; shift ;;
+    --env) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die_usage "--env needs VAR=VALUE"; envs+=("$2"); shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) die_usage "unknown argument '$1'" ;;
+  esac
+  shift
+done
+
+release="$BENCH_ROOT/build/release"
+ensure_bench_binaries "$release" || exit 1
+read -ra bench_cmd <<<"$bench"
+bench_cmd[0]="$release/bin/${bench_cmd[0]}"
+[[ -x "${bench_cmd[0]}" ]] || die_usage "no benchmark ${bench_cmd[0]}"
+
+# build_lib DIR FLAG_ON: configures DIR with every flag OFF except FLAG_ON, builds the library.
+build_lib() {
+  local dir="$1" on="$2" defs=() f
+  for f in "${all_flags[@]}"; do
+    defs+=("-DHAKMEM_${f}_COMPILED=$([[ "$f" == "$on" ]] && echo ON || echo OFF)")
+  done
+  echo "building $dir" >&2
+  { cmake --preset release -B "$dir" -DHAKMEM_BUILD_BENCH=OFF "${defs[@]}" &&
+    cmake --build "$dir" --target hakmem_shared -j2; } >"$dir.build.log" 2>&1 ||
+    { echo "build of $dir failed, see $dir.build.log" >&2; exit 1; }
+}
+
+# with_env CMD...: runs CMD (a function or program) in a subshell with the --env variables.
+with_env() (
+  for e in "${envs[@]}"; do export "${e?}"; done
+  "$@"
+)
+
+# family_total LIB FLAG: sum of FLAG's counters in the exit dump of one benchmark run.
+family_total() {
+  HAKMEM_STATS_DUMP=1 LD_PRELOAD="$1" with_env "${bench_cmd[@]}" 2>&1 |
+    awk -v fam="$2" 'index($0, fam) && match($0, /[0-9]+[^0-9]*$/) { s += substr($0, RSTART) + 0 }
+                     END { print s + 0 }'
+}
+
+mkdir -p "$BENCH_ROOT/build/ab"
+base="$BENCH_ROOT/build/ab/off"
+build_lib "$base" ""
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "ab_telemetry: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null) reps=$reps bench: $bench ${envs[*]}"
+printf '%-28s %8s %14s %14s %8s  %s\n' flag active "OFF ops/s" "ON ops/s" delta verdict
+status=0
+for f in "${flags[@]}"; do
+  dir="$BENCH_ROOT/build/ab/$f"
+  build_lib "$dir" "$f"
+  total=$(family_total "$dir/lib/libhakmem.so" "$f")
+  rm -f "$work/off" "$work/on"
+  for ((r = 0; r < reps; r++)); do  # alternate which build runs first
+    for side in $( ((r % 2)) && echo "on off" || echo "off on"); do
+      lib="$base/lib/libhakmem.so"; [[ $side == on ]] && lib="$dir/lib/libhakmem.so"
+      with_env run_bench "$work/$side" "$lib" "${bench_cmd[@]}" || status=1
+    done
+  done
+  off=$(median "$work/off") on=$(median "$work/on")
+  # The seed's formula: improvement of the compiled-out baseline over compiled-in.
+  delta=$(awk -v a="$off" -v b="$on" 'BEGIN { printf "%+.2f%%", (a - b) / b * 100 }')
+  verdict=$(awk -v a="$off" -v b="$on" 'BEGIN { d = (a - b) / b * 100
+    print (d >= 0.5 ? "GO (keep compiled-out)" : d <= -0.5 ? "NO-GO" : "NEUTRAL") }')
+  active=yes
+  if ((total == 0)); then active=NO verdict="NO-OP: counters never moved, the A/B measures nothing"; fi
+  printf '%-28s %8s %14s %14s %8s  %s\n' "$f" "$active" "$off" "$on" "$delta" "$verdict"
+done
+[[ -s "$work/off.log" || -s "$work/on.log" ]] && cat "$work"/*.log
+exit $status
