@@ -1,0 +1,89 @@
+// Bad frees must abort with one line naming the pointer and the reason, never corrupt silently.
+// hakmem's line: "hakmem: free(0x...): <reason>". The glibc baseline shows that each misuse is
+// one glibc also dies of (with its own words), so the test has teeth on both allocators.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "active_allocator.h"
+
+namespace {
+
+using preload::opaque;
+
+// The expected stderr line for `op(p)` failing for `reason` (a regex alternative).
+std::string hakmem_line(const char* op, const void* p, const std::string& reason) {
+  char addr[32];
+  std::snprintf(addr, sizeof addr, "%p", p);
+  return std::string("hakmem: ") + op + "\\(" + addr + "\\): (" + reason + ")\n";
+}
+
+
+class BadFree : public testing::Test {
+ protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "fast"); }
+};
+
+// Each case: allocate in the parent (so the address and the expected line are known), misuse
+// it in the child. glibc_regex: what the baseline expects glibc to die with ("" = any death,
+// e.g. SIGSEGV when glibc reads the header of an unmapped chunk).
+void expect_double_free_dies(size_t n, const std::string& hakmem_reasons, const char* glibc_regex) {
+  void* p = std::malloc(n);
+  ASSERT_NE(p, nullptr);
+  const std::string expected = preload::kExpectHakmem ? hakmem_line("free", p, hakmem_reasons) : glibc_regex;
+  // Both frees happen in the child, back to back: between two frees in the parent, gtest's own
+  // allocations could take the block again and the second free would no longer be a double one.
+  EXPECT_DEATH({ std::free(p); std::free(opaque(p)); }, expected) << "size " << n;
+  std::free(p);
+}
+
+TEST_F(BadFree, DoubleFreeTiny) { expect_double_free_dies(64, "double free", "double free"); }
+
+TEST_F(BadFree, DoubleFreeMid) { expect_double_free_dies(4000, "double free", "double free"); }
+
+TEST_F(BadFree, DoubleFreeLarge) {
+  // A large block's mapping is gone after the first free, so hakmem may no longer know it was
+  // ever its own; either reason is a correct, loud diagnosis.
+  expect_double_free_dies(1 << 20, "double free|not allocated by hakmem", "");
+}
+
+void expect_interior_dies(size_t n, size_t offset, const char* glibc_regex) {
+  auto* p = static_cast<char*>(std::malloc(n));
+  ASSERT_NE(p, nullptr);
+  for (size_t i = 0; i < n; ++i) p[i] = 0;  // glibc reads a chunk header from user data
+  char* inner = p + offset;
+  if (preload::kExpectHakmem)
+    EXPECT_DEATH(std::free(opaque(inner)), hakmem_line("free", inner, "interior pointer"))
+        << "size " << n << " offset " << offset;
+  else
+    EXPECT_DEATH(std::free(opaque(inner)), glibc_regex) << "size " << n << " offset " << offset;
+  std::free(p);
+}
+
+TEST_F(BadFree, InteriorPointerTiny) { expect_interior_dies(64, 16, "free\\(\\)"); }
+
+TEST_F(BadFree, InteriorPointerMid) { expect_interior_dies(4000, 1024, "free\\(\\)"); }
+
+TEST_F(BadFree, InteriorPointerLarge) { expect_interior_dies(1 << 20, 8192, "free\\(\\)|munmap_chunk"); }
+
+TEST_F(BadFree, StackAddressWasNeverAllocated) {
+  alignas(64) char on_stack[64] = {};
+  char* p = opaque(on_stack);
+  if (preload::kExpectHakmem)
+    EXPECT_DEATH(std::free(p), hakmem_line("free", p, "not allocated by hakmem"));
+  else
+    EXPECT_DEATH(std::free(p), "");  // glibc aborts or faults, depending on the stack bytes
+}
+
+TEST_F(BadFree, ReallocOfAStackAddress) {
+  alignas(64) char on_stack[64] = {};
+  char* p = opaque(on_stack);
+  if (preload::kExpectHakmem)
+    EXPECT_DEATH((void)!std::realloc(p, 100), hakmem_line("realloc", p, "not allocated by hakmem"));
+  else
+    EXPECT_DEATH((void)!std::realloc(p, 100), "");  // as above
+}
+
+}  // namespace
