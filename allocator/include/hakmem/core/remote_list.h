@@ -35,6 +35,11 @@ class RemoteList {
 
   bool maybe_nonempty() const noexcept { return head_.load(std::memory_order_relaxed) != 0; }
 
+  // The first pushed block without taking the list; only meaningful at quiescence (heap checks).
+  void* peek_quiescent() const noexcept {
+    return reinterpret_cast<void*>(head_.load(std::memory_order_acquire));
+  }
+
   static void* next(void* block) noexcept {
     return reinterpret_cast<void*>(link_of(block).get());
   }

@@ -1,0 +1,302 @@
+// Allocator<Cfg>: one complete hakmem instance (tiny heaps over superslabs, remote frees, spill
+// queues, the mid-size pool, large blocks). The hot paths are defined here; the slow paths live
+// in the allocator_*.h files included at the end, one concern per file.
+#pragma once
+#include <pthread.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "hakmem/hakmem.h"
+#include "hakmem/core/config.h"
+#include "hakmem/core/fatal.h"
+#include "hakmem/core/heap.h"
+#include "hakmem/core/large_registry.h"
+#include "hakmem/core/options.h"
+#include "hakmem/core/os_layer.h"
+#include "hakmem/core/spill_stack.h"
+#include "hakmem/core/spinlock.h"
+#include "hakmem/core/superslab.h"
+#include "hakmem/core/telemetry.h"
+
+#define HAKMEM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define HAKMEM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+namespace hakmem {
+
+template <class Cfg>
+class Allocator {
+ public:
+  using A = typename Cfg::Atomics;
+  using Ctx = typename Cfg::Context;
+  using TraceT = typename Cfg::Trace;
+  using HeapT = Heap<A>;
+  static constexpr std::uint32_t kMask = Cfg::kMask;
+
+  explicit Allocator(const Options& opt = Options{});
+  ~Allocator();
+  Allocator(const Allocator&) = delete;
+  Allocator& operator=(const Allocator&) = delete;
+
+  // ---- the malloc API (errno as POSIX says) ----
+  void* malloc(std::size_t size) noexcept;
+  void free(void* p) noexcept;
+  void* calloc(std::size_t n, std::size_t size) noexcept;
+  void* realloc(void* p, std::size_t size) noexcept;
+  void* aligned_alloc(std::size_t align, std::size_t size) noexcept;  // EINVAL: bad align
+  int posix_memalign(void** out, std::size_t align, std::size_t size) noexcept;
+  std::size_t usable_size(const void* p) noexcept;
+
+  // ---- deterministic maintenance ----
+  void thread_flush() noexcept;  // this logical thread's caches back to slabs / the pool
+  void thread_exit() noexcept;   // flush and orphan this logical thread's heap
+  std::size_t drain_spill() noexcept;  // one full drain pass; returns blocks drained
+  void quiesce() noexcept;       // see hak_quiesce()
+  int check(hak_heap_report* out) noexcept;  // see hak_heap_check()
+  void record_final_state() noexcept;  // appends final slab and queue state to the trace
+
+  // ---- run-time switches ----
+  void set_pool_v2(bool on) noexcept { pool_v2_.store(on, std::memory_order_relaxed); }
+  bool pool_v2() const noexcept { return pool_v2_.load(std::memory_order_relaxed); }
+  void set_bg_spill(bool on) noexcept;
+  // The background drainer's body, for a thread (production) or a logical thread (checker).
+  void run_drainer() noexcept;
+  void request_drainer_stop() noexcept;
+
+  // ---- fork (the production library registers these with pthread_atfork) ----
+  void prefork() noexcept;
+  void postfork_parent() noexcept;
+  void postfork_child() noexcept;
+
+  // ---- introspection for tests and the stats API ----
+  OsLayer& os() noexcept { return os_; }
+  const Telemetry<kMask>& telemetry() const noexcept { return tel_; }
+  TraceT& trace() noexcept { return trace_; }
+  const Options& options() const noexcept { return opt_; }
+  SpillStack<A>& spill(unsigned cls) noexcept { return spill_[cls].stack; }
+  const void* arena_base() const noexcept { return base_; }
+  bool owns(const void* p) const noexcept;
+
+ private:
+  struct alignas(64) SpillSlot { SpillStack<A> stack; };
+  struct alignas(64) PoolClass {
+    SpinLock<A> lock;
+    void* free_list = nullptr;  // v1 free blocks, linked through the first word
+    std::uint32_t free_count = 0;
+    SuperslabHeader* current = nullptr;  // the superslab being carved
+    SuperslabHeader* all = nullptr;      // every superslab of the class
+  };
+  enum class Kind { kTiny, kPool, kLarge };
+
+  // hot-path helpers
+  HeapT* heap() noexcept {
+    ThreadSlot& s = Ctx::template slot<Allocator>();
+    return s.instance == this ? static_cast<HeapT*>(s.heap) : nullptr;
+  }
+  std::uint64_t canary(const void* p) const noexcept {
+    return secret_ ^ reinterpret_cast<std::uintptr_t>(p);
+  }
+  void mark_free(void* p) noexcept { static_cast<std::uint64_t*>(p)[1] = canary(p); }
+  void mark_live(void* p) noexcept { static_cast<std::uint64_t*>(p)[1] = 0; }
+  bool is_marked_free(const void* p) const noexcept {
+    return static_cast<const std::uint64_t*>(p)[1] == canary(p);
+  }
+  void* fail(int err) noexcept;
+  void trace_block(Ev ev, Path path, const void* p, std::uint64_t a, std::uint64_t b) noexcept;
+
+  // tiny (allocator_tiny.h)
+  void* tiny_alloc(unsigned cls) noexcept;
+  void* tiny_alloc_slow(unsigned cls) noexcept;
+  void tiny_free(void* p, SuperslabHeader* ss) noexcept;
+  Slab* validate_tiny(const void* p, SuperslabHeader* ss, const char* op) noexcept;
+  void front_overflow(HeapT* h, unsigned cls) noexcept;
+  void return_block(HeapT* h, void* p) noexcept;
+  void slab_free(HeapT* h, Slab* s, void* p) noexcept;
+  std::uint32_t refill_from_slabs(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
+  Slab* acquire_slab(HeapT* h, unsigned cls) noexcept;
+  void release_slab(HeapT* h, Slab* s) noexcept;
+  std::uint32_t drain_remote(HeapT* h) noexcept;
+  void flush_heap(HeapT* h) noexcept;
+  std::uint32_t flow_length(unsigned cls) noexcept;
+  void wake_drainer() noexcept;
+
+  // arena (allocator_arena.h)
+  bool reserve_arena() noexcept;
+  SuperslabHeader* acquire_superslab(SsKind kind) noexcept;
+  void release_superslab(SuperslabHeader* ss) noexcept;
+  std::uintptr_t arena_top() const noexcept { return top_.load(std::memory_order_acquire); }
+
+  // pool (allocator_pool.h)
+  void* pool_alloc(unsigned pcls) noexcept;
+  void pool_free(void* p, SuperslabHeader* ss) noexcept;
+  void* pool_v1_alloc(unsigned pcls) noexcept;
+  void pool_v1_free(unsigned pcls, void* p) noexcept;
+  std::uint32_t pool_v1_take(unsigned pcls, void** out, std::uint32_t want) noexcept;
+  std::uint32_t validate_pool(const void* p, SuperslabHeader* ss, const char* op) noexcept;
+
+  // large (allocator_large.h)
+  void* large_alloc(std::size_t size, std::size_t align) noexcept;
+  void large_free(void* p) noexcept;
+  LargeHeader* validate_large(const void* p, const char* op) noexcept;
+
+  // routing
+  void* alloc_beyond_tiny(std::size_t size) noexcept;
+  Kind classify(const void* p, SuperslabHeader** ss) const noexcept;
+
+  // heaps (allocator_heaps.h)
+  HeapT* heap_or_attach() noexcept;
+  HeapT* attach_heap() noexcept;
+  void orphan(HeapT* h) noexcept;
+  static void on_thread_exit(void* heap) noexcept;
+  void start_drainer() noexcept;
+  void stop_drainer() noexcept;
+  static void os_observer(void* self, OsLayer::Call call, const void* p, std::size_t bytes, bool ok) noexcept;
+
+  // ---- state ----
+  Options opt_;
+  OsLayer os_;
+  std::uint64_t secret_;
+  char* base_ = nullptr;           // arena: superslab i at base_ + i MiB
+  void* reservation_ = nullptr;
+  std::size_t reservation_bytes_ = 0;
+  typename A::template Atomic<std::uintptr_t> top_{0};  // bytes of the arena in use
+  SpinLock<A> arena_lock_;
+  SuperslabHeader* free_superslabs_ = nullptr;
+  std::uint32_t committed_free_ = 0;  // free superslabs whose data is still committed
+
+  SpillSlot spill_[kTinyClassCount];
+  PoolClass pool_[kPoolClassCount];
+  LargeRegistry<A> large_;
+  std::atomic<std::uint64_t> large_sequence_{0};
+
+  SpinLock<A> heaps_lock_;
+  HeapT* all_heaps_ = nullptr;
+  HeapT* orphans_ = nullptr;
+  std::uint32_t heap_count_ = 0;
+  pthread_key_t exit_key_{};
+  bool has_exit_key_ = false;
+
+  std::atomic<bool> pool_v2_{false};
+  typename A::template Atomic<std::uint32_t> drainer_wake_{0};
+  typename A::template Atomic<std::uint32_t> drainer_stop_{0};
+  std::atomic<bool> drainer_running_{false};
+  pthread_t drainer_thread_{};
+
+  Telemetry<kMask> tel_;
+  [[no_unique_address]] TraceT trace_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Hot paths
+// ---------------------------------------------------------------------------------------------
+
+template <class Cfg>
+inline void* Allocator<Cfg>::malloc(std::size_t size) noexcept {
+  const unsigned cls = tiny_class_of(size);
+  if (HAKMEM_LIKELY(cls != kNoClass)) {
+    void* p = tiny_alloc(cls);
+    if constexpr (TraceT::kOn)
+      if (p) trace_block(Ev::kAlloc, Path::kFront, p, size, kTinySizes[cls]);
+    return p;
+  }
+  tel_.bad_class.no_tiny_class.inc();
+  return alloc_beyond_tiny(size);
+}
+
+template <class Cfg>
+inline void* Allocator<Cfg>::tiny_alloc(unsigned cls) noexcept {
+  HeapT* h = heap();
+  if (HAKMEM_LIKELY(h != nullptr)) {
+    auto& f = h->front[cls];
+    if (HAKMEM_LIKELY(f.count != 0)) {
+      void* p = f.slots[--f.count];
+      mark_live(p);
+      tel_.tiny_class.alloc_hit[cls].inc();
+      tel_.unified_cache.hits.inc();
+      tel_.unified_cache.class_hits[cls].inc();
+      return p;
+    }
+  }
+  return tiny_alloc_slow(cls);
+}
+
+template <class Cfg>
+inline void Allocator<Cfg>::free(void* p) noexcept {
+  if (HAKMEM_UNLIKELY(p == nullptr)) return;
+  SuperslabHeader* ss;
+  const Kind kind = classify(p, &ss);
+  if (HAKMEM_LIKELY(kind == Kind::kTiny)) {
+    tiny_free(p, ss);
+    return;
+  }
+  tel_.hdr_mismatch.not_tiny.inc();
+  if (kind == Kind::kPool)
+    pool_free(p, ss);
+  else
+    large_free(p);
+}
+
+template <class Cfg>
+inline typename Allocator<Cfg>::Kind Allocator<Cfg>::classify(const void* p,
+                                                               SuperslabHeader** ss) const noexcept {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_);
+  if (off < top_.load(std::memory_order_relaxed)) {
+    *ss = superslab_of(p);
+    return (*ss)->kind == SsKind::kPool ? Kind::kPool : Kind::kTiny;  // kFree: tiny validation rejects it
+  }
+  *ss = nullptr;
+  return Kind::kLarge;
+}
+
+template <class Cfg>
+inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
+  Slab* s = validate_tiny(p, ss, "free");
+  tel_.hdr_meta_fast.fast_lookups.inc();
+  const unsigned cls = s->cls;
+  if (cls == kTinyClassCount - 1) tel_.c7.frees.inc();
+  mark_free(p);
+  HeapT* h = heap();
+  if (HAKMEM_LIKELY(h != nullptr && ss->owner == h)) {
+    if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kFront, p, 0, 0);
+    auto& f = h->front[cls];
+    if (HAKMEM_UNLIKELY(f.count == kFrontCapacity[cls])) front_overflow(h, cls);
+    f.slots[f.count++] = p;
+    tel_.tiny_class.free_hit[cls].inc();
+    return;
+  }
+  // A block of another heap: hand it to its owner.
+  tel_.hdr_meta_mismatch.owner_mismatch.inc();
+  if constexpr (TraceT::kOn) trace_block(Ev::kRemotePush, Path::kRemote, p, 0, 0);
+  static_cast<HeapT*>(ss->owner)->remote.push(p);
+}
+
+template <class Cfg>
+inline Slab* Allocator<Cfg>::validate_tiny(const void* p, SuperslabHeader* ss, const char* op) noexcept {
+  if (HAKMEM_UNLIKELY(ss->kind != SsKind::kTiny))
+    fatal_bad_pointer(op, p, "not allocated by hakmem (released region)");
+  const std::uintptr_t addr = reinterpret_cast<std::uintptr_t>(p);
+  Slab* s = &ss->slabs[(addr - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift];
+  const std::uintptr_t off = addr - s->data_start;
+  if (HAKMEM_UNLIKELY(s->cls == kNoClass || addr < s->data_start))
+    fatal_bad_pointer(op, p, "not allocated by hakmem (no block there)");
+  const std::uint32_t index = s->index_of(off);
+  if (HAKMEM_UNLIKELY(std::uintptr_t{index} * s->block_size != off))
+    fatal_bad_pointer(op, p, "interior pointer (not the start of a block)");
+  if (HAKMEM_UNLIKELY(index >= s->carved.load(std::memory_order_relaxed)))
+    fatal_bad_pointer(op, p, "not allocated by hakmem (block never handed out)");
+  if (HAKMEM_UNLIKELY(is_marked_free(p))) fatal_bad_pointer(op, p, "double free (block is already free)");
+  return s;
+}
+
+}  // namespace hakmem
+
+#include "hakmem/core/allocator_arena.h"
+#include "hakmem/core/allocator_check.h"
+#include "hakmem/core/allocator_heaps.h"
+#include "hakmem/core/allocator_large.h"
+#include "hakmem/core/allocator_pool.h"
+#include "hakmem/core/allocator_tiny.h"
+#include "hakmem/core/allocator_api.h"

@@ -1,0 +1,87 @@
+// The rest of the malloc API, built on the three allocators (tiny, pool, large).
+#pragma once
+
+namespace hakmem {
+
+inline constexpr std::size_t kMaxRequest = std::size_t{1} << 46;
+
+template <class Cfg>
+void* Allocator<Cfg>::alloc_beyond_tiny(std::size_t size) noexcept {
+  const unsigned pc = pool_class_of(size);
+  if (pc != kNoClass) return pool_alloc(pc);
+  if (size > kMaxRequest) return fail(ENOMEM);
+  return large_alloc(size, kMinAlign);
+}
+
+template <class Cfg>
+void* Allocator<Cfg>::calloc(std::size_t n, std::size_t size) noexcept {
+  std::size_t bytes;
+  if (__builtin_mul_overflow(n, size, &bytes)) return fail(ENOMEM);
+  void* p = malloc(bytes);
+  // Fresh large mappings are already zero; everything else may hold old data.
+  if (p && bytes <= kMaxPool) std::memset(p, 0, bytes);
+  return p;
+}
+
+template <class Cfg>
+void* Allocator<Cfg>::realloc(void* p, std::size_t size) noexcept {
+  if (!p) return malloc(size);
+  if (size == 0) {  // as glibc: free and return NULL
+    free(p);
+    return nullptr;
+  }
+  const std::size_t have = usable_size(p);  // validates p
+  // Keep the block when the new size fits and would not waste most of it.
+  if (size <= have && (have <= kMaxPool || size >= have / 2)) return p;
+  void* q = malloc(size);
+  if (!q) return nullptr;  // errno ENOMEM; p is untouched
+  std::memcpy(q, p, size < have ? size : have);
+  free(p);
+  return q;
+}
+
+template <class Cfg>
+void* Allocator<Cfg>::aligned_alloc(std::size_t align, std::size_t size) noexcept {
+  if (align == 0 || (align & (align - 1)) != 0) return fail(EINVAL);
+  if (align <= kMinAlign) return malloc(size);
+  if (size > kMaxRequest) return fail(ENOMEM);
+  const unsigned cls = tiny_class_aligned(size, align);
+  if (cls != kNoClass) {
+    void* p = tiny_alloc(cls);
+    if constexpr (TraceT::kOn)
+      if (p) trace_block(Ev::kAlloc, Path::kFront, p, size, kTinySizes[cls]);
+    return p;
+  }
+  const unsigned pc = pool_class_aligned(size, align);
+  if (pc != kNoClass) return pool_alloc(pc);
+  return large_alloc(size, align);
+}
+
+template <class Cfg>
+int Allocator<Cfg>::posix_memalign(void** out, std::size_t align, std::size_t size) noexcept {
+  if (align < sizeof(void*) || (align & (align - 1)) != 0) return EINVAL;
+  const int saved = errno;  // POSIX: the result is the return value; errno is not set
+  void* p = aligned_alloc(align, size);
+  const int err = errno;
+  errno = saved;
+  if (!p) return err;
+  *out = p;
+  return 0;
+}
+
+template <class Cfg>
+std::size_t Allocator<Cfg>::usable_size(const void* p) noexcept {
+  if (!p) return 0;
+  SuperslabHeader* ss;
+  switch (classify(p, &ss)) {
+    case Kind::kTiny:
+      return validate_tiny(p, ss, "malloc_usable_size")->block_size;
+    case Kind::kPool:
+      return kPoolSizes[validate_pool(p, ss, "malloc_usable_size")];
+    case Kind::kLarge:
+      return validate_large(p, "malloc_usable_size")->usable;
+  }
+  return 0;
+}
+
+}  // namespace hakmem

@@ -1,0 +1,74 @@
+// The arena: one reservation cut into superslabs. New superslabs come from the bump top; a
+// released superslab keeps its header page committed (so stray frees into it can be diagnosed)
+// and goes on a free list, its data decommitted unless a few are kept warm (opt_.superslab_cache).
+#pragma once
+
+namespace hakmem {
+
+template <class Cfg>
+bool Allocator<Cfg>::reserve_arena() noexcept {
+  // Spill-stack links are 32-bit offsets in 16-byte units from the arena base.
+  if (opt_.arena_bytes > (std::size_t{64} << 30)) opt_.arena_bytes = std::size_t{64} << 30;
+  opt_.arena_bytes &= ~(kSuperslabSize - 1);
+  reservation_bytes_ = opt_.arena_bytes + kSuperslabSize;
+  reservation_ = os_.reserve(reservation_bytes_);
+  if (!reservation_) return false;
+  const std::uintptr_t r = reinterpret_cast<std::uintptr_t>(reservation_);
+  base_ = reinterpret_cast<char*>((r + kSuperslabSize - 1) & ~(kSuperslabSize - 1));
+  return true;
+}
+
+template <class Cfg>
+SuperslabHeader* Allocator<Cfg>::acquire_superslab(SsKind kind) noexcept {
+  LockGuard g(arena_lock_);
+  SuperslabHeader* ss = free_superslabs_;
+  if (ss) {
+    if (!ss->data_committed) {
+      if (!os_.commit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes))
+        return nullptr;
+      ss->data_committed = true;
+    } else {
+      --committed_free_;
+    }
+    free_superslabs_ = ss->next;
+  } else {
+    const std::uintptr_t top = top_.load(std::memory_order_relaxed);
+    if (top + kSuperslabSize > opt_.arena_bytes) return nullptr;
+    char* at = base_ + top;
+    if (!os_.commit(at, kSuperslabSize)) return nullptr;
+    ss = new (at) SuperslabHeader();
+    ss->region = static_cast<std::uint32_t>(top >> kSuperslabShift);
+    top_.store(top + kSuperslabSize, std::memory_order_release);
+  }
+  ss->kind = kind;
+  ss->slabs_used = 0;
+  ss->owner = nullptr;
+  ss->prev = ss->next = nullptr;
+  return ss;
+}
+
+template <class Cfg>
+void Allocator<Cfg>::release_superslab(SuperslabHeader* ss) noexcept {
+  LockGuard g(arena_lock_);
+  ss->kind = SsKind::kFree;
+  ss->owner = nullptr;
+  const bool keep_warm = committed_free_ < opt_.superslab_cache;
+  if (keep_warm)
+    ++committed_free_;
+  else
+    os_.decommit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes);
+  ss->data_committed = keep_warm;
+  ss->slabs_used = 0;
+  for (auto& s : ss->slabs) s.cls = kNoClass;
+  ss->next = free_superslabs_;
+  free_superslabs_ = ss;
+}
+
+template <class Cfg>
+bool Allocator<Cfg>::owns(const void* p) const noexcept {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_);
+  if (off < arena_top()) return superslab_of(p)->kind != SsKind::kFree;
+  return const_cast<LargeRegistry<A>&>(large_).contains(reinterpret_cast<std::uintptr_t>(p));
+}
+
+}  // namespace hakmem

@@ -1,0 +1,197 @@
+// The heap check: a full walk of every superslab, slab, cache and queue that verifies the
+// accounting invariants of DESIGN.md (4: free + live + in transit = capacity for every slab;
+// 6: spill length = list length at quiescence; no block on two lists) and reports the totals.
+// Also the final-state part of the behaviour trace.
+#pragma once
+#include <sys/mman.h>
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace hakmem {
+
+namespace detail {
+struct CheckErrors {
+  hak_heap_report* r;
+  void add(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
+    if (r->errors++ == 0) {
+      va_list ap;
+      va_start(ap, fmt);
+      std::vsnprintf(r->first_error, sizeof r->first_error, fmt, ap);
+      va_end(ap);
+    }
+  }
+};
+}  // namespace detail
+
+template <class Cfg>
+int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
+  std::memset(r, 0, sizeof *r);
+  detail::CheckErrors err{r};
+  LockGuard heaps_guard(heaps_lock_);
+  LockGuard arena_guard(arena_lock_);
+  const std::size_t nss = arena_top() >> kSuperslabShift;
+  // One bit per possible block of every slab: a block seen twice is on two lists at once.
+  constexpr std::size_t kBitmapBytes = kSlabSize / 16 / 8;
+  const std::size_t scratch_bytes = nss * kSlabsPerSuperslab * kBitmapBytes + 1;
+  auto* seen = static_cast<std::uint8_t*>(
+      mmap(nullptr, scratch_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (seen == MAP_FAILED) {
+    err.add("heap check: no memory for its scratch bitmap");
+    return -1;
+  }
+  auto slab_id = [&](SuperslabHeader* ss, const Slab* s) { return std::size_t{ss->region} * kSlabsPerSuperslab + s->index; };
+  // Marks block p of slab s; false if it was marked already.
+  auto mark = [&](SuperslabHeader* ss, Slab* s, const void* p) {
+    const std::uint32_t i = s->index_of(reinterpret_cast<std::uintptr_t>(p) - s->data_start);
+    std::uint8_t& byte = seen[slab_id(ss, s) * kBitmapBytes + i / 8];
+    const std::uint8_t bit = static_cast<std::uint8_t>(1u << (i % 8));
+    if (byte & bit) return false;
+    byte |= bit;
+    return true;
+  };
+  // A free tiny block must be a carved block start of an assigned slab, carrying the free mark.
+  auto locate = [&](const void* p, const char* where) -> Slab* {
+    const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_);
+    if (off >= arena_top()) {
+      err.add("%s: block %p is outside the arena", where, p);
+      return nullptr;
+    }
+    SuperslabHeader* ss = superslab_of(p);
+    if (ss->kind != SsKind::kTiny) {
+      err.add("%s: block %p lies in a superslab that is not tiny", where, p);
+      return nullptr;
+    }
+    Slab* s = &ss->slabs[(reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift];
+    const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
+    if (s->cls == kNoClass || a < s->data_start ||
+        s->index_of(a - s->data_start) * std::uintptr_t{s->block_size} != a - s->data_start ||
+        s->index_of(a - s->data_start) >= s->carved.load(std::memory_order_relaxed)) {
+      err.add("%s: %p is not a carved block start of an assigned slab", where, p);
+      return nullptr;
+    }
+    if (!is_marked_free(p)) err.add("%s: block %p lacks the free mark (written after free?)", where, p);
+    if (!mark(ss, s, p)) err.add("%s: block %p is on two free lists at once (invariant 4/5)", where, p);
+    return s;
+  };
+
+  // Slab free lists.
+  for (std::size_t i = 0; i < nss; ++i) {
+    auto* ss = reinterpret_cast<SuperslabHeader*>(base_ + i * kSuperslabSize);
+    if (ss->magic != kSuperslabMagic) {
+      err.add("superslab %zu: bad magic", i);
+      continue;
+    }
+    if (ss->kind == SsKind::kFree) continue;
+    ++r->superslabs;
+    if (ss->kind != SsKind::kTiny) continue;
+    unsigned used = 0;
+    for (Slab& s : ss->slabs) {
+      if (s.cls == kNoClass) continue;
+      ++used;
+      ++r->tiny_slabs;
+      s.check_transit = 0;
+      std::uint32_t n = 0;
+      for (void* p = s.free_list; p && n <= s.capacity; p = *static_cast<void**>(p), ++n)
+        if (locate(p, "slab free list") != &s) err.add("slab free list: %p belongs to another slab", p);
+      if (n != s.free_count)
+        err.add("superslab %zu slab %u: free list holds %u blocks, free_count says %u", i, s.index, n, s.free_count);
+    }
+    if (used != ss->slabs_used) err.add("superslab %zu: %u slabs assigned, slabs_used says %u", i, used, ss->slabs_used);
+  }
+
+  // Blocks in transit: front caches, remote lists, spill queues.
+  auto transit = [&](void* p, const char* where) {
+    if (Slab* s = locate(p, where)) {
+      ++s->check_transit;
+      ++r->tiny_transit_blocks;
+    }
+  };
+  for (HeapT* h = all_heaps_; h; h = h->next_all) {
+    ++r->heaps;
+    if (h->orphaned) ++r->orphaned_heaps;
+    for (auto& f : h->front)
+      for (std::uint32_t k = 0; k < f.count; ++k) transit(f.slots[k], "front cache");
+    for (void* p = h->remote.peek_quiescent(); p; p = RemoteList<A>::next(p)) {
+      transit(p, "remote list");
+      ++r->remote_pending;
+    }
+  }
+  for (unsigned c = 0; c < kTinyClassCount; ++c) {
+    const std::uint32_t n = spill_[c].stack.for_each_quiescent([&](void* p) { transit(p, "spill queue"); });
+    r->spill_length[c] = spill_[c].stack.length();
+    r->spill_blocks[c] = n;
+    if (n != spill_[c].stack.length())
+      err.add("invariant 6: spill queue C%u length %u but %u blocks on the stack", c, spill_[c].stack.length(), n);
+  }
+
+  // Invariant 4 per slab: carved = free + in transit + live, with live >= 0.
+  for (std::size_t i = 0; i < nss; ++i) {
+    auto* ss = reinterpret_cast<SuperslabHeader*>(base_ + i * kSuperslabSize);
+    if (ss->magic != kSuperslabMagic || ss->kind != SsKind::kTiny) continue;
+    for (Slab& s : ss->slabs) {
+      if (s.cls == kNoClass) continue;
+      const std::uint32_t carved = s.carved.load(std::memory_order_relaxed);
+      if (s.free_count + s.check_transit > carved)
+        err.add("invariant 4: superslab %zu slab %u has %u free + %u in transit > %u carved", i, s.index,
+                s.free_count, s.check_transit, carved);
+      else
+        r->tiny_live_blocks += carved - s.free_count - s.check_transit;
+      r->tiny_free_blocks += s.free_count + (s.capacity - carved);
+      r->tiny_capacity_blocks += s.capacity;
+    }
+  }
+
+  // Pool: carved = v1 free + hotbox + live.
+  for (unsigned c = 0; c < kPoolClassCount; ++c) {
+    LockGuard g(pool_[c].lock);
+    std::uint64_t carved = 0, hot = 0, n = 0;
+    for (SuperslabHeader* ss = pool_[c].all; ss; ss = ss->next) carved += ss->pool_carved.load(std::memory_order_relaxed);
+    for (void* p = pool_[c].free_list; p && n <= carved; p = *static_cast<void**>(p)) ++n;
+    for (HeapT* h = all_heaps_; h; h = h->next_all) hot += h->hot[c].count;
+    if (n != pool_[c].free_count) err.add("pool P%u: free list holds %llu blocks, free_count says %u", c, (unsigned long long)n, pool_[c].free_count);
+    if (n + hot > carved)
+      err.add("pool P%u: %llu free + %llu hot > %llu carved", c, (unsigned long long)n, (unsigned long long)hot, (unsigned long long)carved);
+    else
+      r->pool_live_blocks += carved - n - hot;
+  }
+
+  r->large_live_blocks = large_.size();
+  large_.for_each([&](std::uintptr_t u) {
+    r->large_live_bytes += reinterpret_cast<const LargeHeader*>(u - sizeof(LargeHeader))->usable;
+  });
+  r->mapped_bytes = os_.mapped_bytes();
+  r->peak_mapped_bytes = os_.peak_mapped_bytes();
+  r->os_map_calls = os_.map_calls();
+  r->os_unmap_calls = os_.unmap_calls();
+  r->os_map_failures = os_.failures();
+  munmap(seen, scratch_bytes);
+  return r->errors ? -1 : 0;
+}
+
+template <class Cfg>
+void Allocator<Cfg>::record_final_state() noexcept {
+  if constexpr (TraceT::kOn) {
+    const std::size_t nss = arena_top() >> kSuperslabShift;
+    for (std::size_t i = 0; i < nss; ++i) {
+      auto* ss = reinterpret_cast<SuperslabHeader*>(base_ + i * kSuperslabSize);
+      if (ss->kind == SsKind::kTiny) {
+        for (const Slab& s : ss->slabs)
+          if (s.cls != kNoClass)
+            trace_.record({Ev::kFinalSlab, Path::kSlab, s.cls, ss->region, s.index * kSlabSize, s.cls,
+                           s.carved.load(std::memory_order_relaxed), s.free_count});
+      } else if (ss->kind == SsKind::kPool) {
+        trace_.record({Ev::kFinalSlab, Path::kPoolV1, ss->pool_class, ss->region, 0, ss->pool_class,
+                       ss->pool_carved.load(std::memory_order_relaxed), 0});
+      }
+    }
+    for (unsigned c = 0; c < kTinyClassCount; ++c) {
+      const std::uint32_t n = spill_[c].stack.for_each_quiescent([](void*) {});
+      trace_.record({Ev::kFinalQueue, Path::kSpill, std::uint8_t(c), 0, 0, spill_[c].stack.length(), n, 0});
+    }
+    for (unsigned c = 0; c < kPoolClassCount; ++c)
+      trace_.record({Ev::kFinalQueue, Path::kPoolV1, std::uint8_t(c), 0, 0, pool_[c].free_count, 0, 0});
+  }
+}
+
+}  // namespace hakmem

@@ -1,0 +1,230 @@
+// Heap lifecycle (create, adopt, orphan), the background drainer, quiescence and fork.
+#pragma once
+#include <new>
+#include <sys/random.h>
+
+namespace hakmem {
+
+template <class Cfg>
+Allocator<Cfg>::Allocator(const Options& opt) : opt_(opt) {
+  // The double-free canary key: unpredictable, so no user data matches it by accident.
+  if (getrandom(&secret_, sizeof secret_, GRND_NONBLOCK) != sizeof secret_)
+    secret_ = reinterpret_cast<std::uintptr_t>(this) * 0x9E3779B97F4A7C15ull ^ 0x5bd1e995u;
+  secret_ |= 1;  // never zero: live blocks have a zero second word
+  pool_v2_.store(opt_.pool_v2, std::memory_order_relaxed);
+  if constexpr (TraceT::kOn) os_.set_observer(&Allocator::os_observer, this);
+  if (!reserve_arena()) fatal_internal("cannot reserve the arena address space");
+  for (auto& s : spill_) s.stack.set_base(base_);
+  if constexpr (Ctx::kRealThreads) has_exit_key_ = pthread_key_create(&exit_key_, &Allocator::on_thread_exit) == 0;
+  if (opt_.bg_spill) start_drainer();
+}
+
+template <class Cfg>
+Allocator<Cfg>::~Allocator() {
+  stop_drainer();
+  if (has_exit_key_) pthread_key_delete(exit_key_);
+  ThreadSlot& s = Ctx::template slot<Allocator>();
+  if (s.instance == this) s = ThreadSlot{};
+  large_.for_each([&](std::uintptr_t u) {
+    auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
+    os_.unmap(hdr->map_base, hdr->map_bytes);
+  });
+  large_.release(os_);
+  for (HeapT* h = all_heaps_; h;) {
+    HeapT* next = h->next_all;
+    os_.unmap(h, h->map_bytes);
+    h = next;
+  }
+  os_.release(reservation_, reservation_bytes_);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::os_observer(void* self, OsLayer::Call call, const void* p, std::size_t bytes, bool ok) noexcept {
+  auto* a = static_cast<Allocator*>(self);
+  static constexpr Ev kinds[] = {Ev::kOsCommit, Ev::kOsDecommit, Ev::kOsMap, Ev::kOsUnmap};
+  // Arena calls are named by arena offset; independent mappings only by size (their address
+  // is the kernel's choice).
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(a->base_);
+  const bool in_arena = p && off < a->opt_.arena_bytes;
+  a->trace_.record({ok ? kinds[static_cast<unsigned>(call)] : Ev::kOsFail, Path::kNone, 0,
+                    in_arena ? static_cast<std::uint32_t>(off >> kSuperslabShift) : 0xFFFFFFFFu,
+                    in_arena ? (off & (kSuperslabSize - 1)) : 0, bytes, static_cast<std::uint64_t>(call), 0});
+}
+
+template <class Cfg>
+typename Allocator<Cfg>::HeapT* Allocator<Cfg>::heap_or_attach() noexcept {
+  HeapT* h = heap();
+  return h ? h : attach_heap();
+}
+
+// First allocation of a logical thread: adopt an orphaned heap if there is one, else make one.
+template <class Cfg>
+typename Allocator<Cfg>::HeapT* Allocator<Cfg>::attach_heap() noexcept {
+  HeapT* h = nullptr;
+  {
+    LockGuard g(heaps_lock_);
+    if ((h = orphans_) != nullptr) {
+      orphans_ = h->next_orphan;
+      h->next_orphan = nullptr;
+      h->orphaned = false;
+    }
+  }
+  if (h) {
+    if constexpr (TraceT::kOn) trace_.record({Ev::kHeapAdopt, Path::kNone, 0, h->id, 0, 0, 0, 0});
+  } else {
+    const std::size_t bytes = (sizeof(HeapT) + OsLayer::page_size() - 1) & ~(OsLayer::page_size() - 1);
+    void* mem = os_.map(bytes);
+    if (!mem) return nullptr;
+    h = new (mem) HeapT();
+    h->instance = this;
+    h->map_bytes = static_cast<std::uint32_t>(bytes);
+    LockGuard g(heaps_lock_);
+    h->id = heap_count_++;
+    h->next_all = all_heaps_;
+    all_heaps_ = h;
+    if constexpr (TraceT::kOn) trace_.record({Ev::kHeapCreate, Path::kNone, 0, h->id, 0, 0, 0, 0});
+  }
+  Ctx::template slot<Allocator>() = ThreadSlot{this, h};
+  if constexpr (Ctx::kRealThreads)
+    if (has_exit_key_) pthread_setspecific(exit_key_, h);
+  drain_remote(h);  // frees that reached the heap while it was orphaned
+  return h;
+}
+
+template <class Cfg>
+void Allocator<Cfg>::orphan(HeapT* h) noexcept {
+  flush_heap(h);
+  ThreadSlot& s = Ctx::template slot<Allocator>();
+  if (s.heap == h) s = ThreadSlot{};
+  if constexpr (TraceT::kOn) trace_.record({Ev::kHeapOrphan, Path::kNone, 0, h->id, 0, 0, 0, 0});
+  LockGuard g(heaps_lock_);
+  h->orphaned = true;
+  h->next_orphan = orphans_;
+  orphans_ = h;
+}
+
+template <class Cfg>
+void Allocator<Cfg>::on_thread_exit(void* heap) noexcept {
+  auto* h = static_cast<HeapT*>(heap);
+  static_cast<Allocator*>(const_cast<void*>(h->instance))->orphan(h);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::thread_flush() noexcept {
+  if (HeapT* h = heap()) flush_heap(h);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::thread_exit() noexcept {
+  HeapT* h = heap();
+  if (!h) return;
+  if constexpr (Ctx::kRealThreads)
+    if (has_exit_key_) pthread_setspecific(exit_key_, nullptr);
+  orphan(h);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::quiesce() noexcept {
+  HeapT* self = heap();
+  if (self) flush_heap(self);
+  while (drain_spill() != 0) {
+  }
+  // Orphans are ours while we hold the lock. Flushing one may push blocks to another's remote
+  // list, so all caches are flushed first and all remote lists drained after.
+  LockGuard g(heaps_lock_);
+  for (HeapT* h = all_heaps_; h; h = h->next_all)
+    if (h == self || h->orphaned) flush_heap(h);
+  for (HeapT* h = all_heaps_; h; h = h->next_all)
+    if (h == self || h->orphaned) drain_remote(h);
+}
+
+// ---- background drainer ----
+
+template <class Cfg>
+void Allocator<Cfg>::run_drainer() noexcept {
+  for (;;) {
+    // Read the wake count before draining: a push after this read changes it, so the wait
+    // below returns at once instead of sleeping through the push (no lost wakeup).
+    const std::uint32_t seen = drainer_wake_.load(std::memory_order_acquire);
+    if (drainer_stop_.load(std::memory_order_acquire)) return;
+    if (drain_spill() == 0) A::wait(drainer_wake_, seen);
+  }
+}
+
+template <class Cfg>
+void Allocator<Cfg>::request_drainer_stop() noexcept {
+  drainer_stop_.store(1, std::memory_order_release);
+  drainer_wake_.fetch_add(1, std::memory_order_release);
+  A::notify_all(drainer_wake_);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::start_drainer() noexcept {
+  if constexpr (Ctx::kRealThreads) {
+    bool expected = false;
+    if (!drainer_running_.compare_exchange_strong(expected, true)) return;
+    drainer_stop_.store(0, std::memory_order_relaxed);
+    auto body = [](void* self) -> void* {
+      static_cast<Allocator*>(self)->run_drainer();
+      return nullptr;
+    };
+    if (pthread_create(&drainer_thread_, nullptr, body, this) != 0) drainer_running_.store(false);
+  }
+}
+
+template <class Cfg>
+void Allocator<Cfg>::stop_drainer() noexcept {
+  if constexpr (Ctx::kRealThreads) {
+    if (!drainer_running_.load()) return;
+    request_drainer_stop();
+    pthread_join(drainer_thread_, nullptr);
+    drainer_running_.store(false);
+  }
+}
+
+template <class Cfg>
+void Allocator<Cfg>::set_bg_spill(bool on) noexcept {
+  opt_.bg_spill = on;
+  if (on)
+    start_drainer();
+  else
+    stop_drainer();
+}
+
+// ---- fork: no lock may be held by a thread that the child will not have ----
+
+template <class Cfg>
+void Allocator<Cfg>::prefork() noexcept {
+  heaps_lock_.lock();
+  for (auto& p : pool_) p.lock.lock();
+  arena_lock_.lock();
+  large_.lock.lock();
+}
+
+template <class Cfg>
+void Allocator<Cfg>::postfork_parent() noexcept {
+  large_.lock.unlock();
+  arena_lock_.unlock();
+  for (auto& p : pool_) p.lock.unlock();
+  heaps_lock_.unlock();
+}
+
+template <class Cfg>
+void Allocator<Cfg>::postfork_child() noexcept {
+  large_.lock.reset_after_fork();
+  arena_lock_.reset_after_fork();
+  for (auto& p : pool_) p.lock.reset_after_fork();
+  heaps_lock_.reset_after_fork();
+  // Only the forking thread exists in the child: every other live heap becomes an orphan (its
+  // cached blocks stay in it, valid, for whoever adopts it). The drainer thread is gone too.
+  HeapT* self = heap();
+  for (HeapT* h = all_heaps_; h; h = h->next_all) {
+    if (h == self || h->orphaned) continue;
+    h->orphaned = true;
+    h->next_orphan = orphans_;
+    orphans_ = h;
+  }
+  drainer_running_.store(false);  // restarted by the next wake_drainer() if opt_.bg_spill
+}
+
+}  // namespace hakmem

@@ -1,0 +1,290 @@
+// Tiny slow paths: refill, overflow with spill-queue flow control, slabs, remote drains.
+#pragma once
+
+namespace hakmem {
+
+template <class Cfg>
+void* Allocator<Cfg>::fail(int err) noexcept {
+  errno = err;
+  if constexpr (TraceT::kOn) trace_.record({Ev::kFailure, Path::kNone, 0, 0, 0, std::uint64_t(err), 0, 0});
+  return nullptr;
+}
+
+template <class Cfg>
+void Allocator<Cfg>::trace_block(Ev ev, Path path, const void* p, std::uint64_t a, std::uint64_t b) noexcept {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_);
+  std::uint32_t region;
+  std::uint64_t offset;
+  if (off < top_.load(std::memory_order_relaxed)) {
+    region = static_cast<std::uint32_t>(off >> kSuperslabShift);
+    offset = off & (kSuperslabSize - 1);
+  } else {  // large: named by its sequence number
+    region = kLargeRegion | static_cast<std::uint32_t>(
+        reinterpret_cast<const LargeHeader*>(static_cast<const char*>(p) - sizeof(LargeHeader))->sequence);
+    offset = 0;
+  }
+  trace_.record({ev, path, 0, region, offset, a, b, 0});
+}
+
+// The flow-control read. Correctly it is the spill stack's own length: a correctness atomic.
+template <class Cfg>
+std::uint32_t Allocator<Cfg>::flow_length(unsigned cls) noexcept {
+  if constexpr (Cfg::Quirks::kFlowLengthIsTelemetry) {
+    // Deliberately wrong (test-only): the length behaves like telemetry of this flag, so with the
+    // flag compiled out flow control sees zero and pushes without limit.
+    if constexpr ((kMask & flag_bit(Cfg::Quirks::kFlowLengthFlag)) == 0) return 0;
+  }
+  return spill_[cls].stack.length();
+}
+
+template <class Cfg>
+void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
+  HeapT* h = heap_or_attach();
+  if (!h) return fail(ENOMEM);
+  tel_.tiny_class.alloc_miss[cls].inc();
+  tel_.unified_cache.misses.inc();
+  tel_.unified_cache.class_misses[cls].inc();
+  tel_.unified_cache.refill_cycles.inc();
+
+  auto& f = h->front[cls];
+  const std::uint32_t from_remote = drain_remote(h);
+  const std::uint32_t want = kFrontCapacity[cls] / 2;
+  std::uint32_t from_spill = 0;
+  if (spill_[cls].stack.length() != 0) {
+    while (f.count < want) {
+      void* p = spill_[cls].stack.pop();
+      if (!p) break;
+      f.slots[f.count++] = p;
+      ++from_spill;
+    }
+  }
+  const std::uint32_t from_slabs =
+      f.count < want ? refill_from_slabs(h, cls, want - f.count, &f.slots[f.count]) : 0;
+  f.count += from_slabs;
+  tel_.unified_cache.refill_blocks.inc(from_spill + from_slabs);
+  if constexpr (TraceT::kOn)
+    trace_.record({Ev::kRefill, Path::kRefill, std::uint8_t(cls), 0, 0, from_remote, from_spill, from_slabs});
+  if (f.count == 0) return fail(ENOMEM);
+  void* p = f.slots[--f.count];
+  mark_live(p);
+  return p;
+}
+
+// The front cache of `cls` is full: its older half leaves. Flow control: push to the spill
+// queue while its length is below the target; the rest goes back to slabs (or owners).
+template <class Cfg>
+void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls) noexcept {
+  auto& f = h->front[cls];
+  const std::uint32_t half = kFrontCapacity[cls] / 2;
+  const std::uint32_t len = flow_length(cls);
+  const std::uint32_t target = opt_.spill_target;
+  const std::uint32_t room = len < target ? target - len : 0;
+  const std::uint32_t to_spill = room < half ? room : half;
+  tel_.tiny_class.free_overflow[cls].inc();
+  if (to_spill) {
+    using Link = typename SpillStack<A>::Link;
+    for (std::uint32_t i = 0; i + 1 < to_spill; ++i)
+      cell_at<Link>(f.slots[i]).store(reinterpret_cast<std::uintptr_t>(f.slots[i + 1]),
+                                      std::memory_order_relaxed);
+    spill_[cls].stack.push_chain(f.slots[0], f.slots[to_spill - 1], to_spill);
+    tel_.tiny_class.spill_pushed[cls].inc(to_spill);
+  }
+  for (std::uint32_t i = to_spill; i < half; ++i) return_block(h, f.slots[i]);
+  std::memmove(&f.slots[0], &f.slots[half], (f.count - half) * sizeof(void*));
+  f.count -= half;
+  if constexpr (TraceT::kOn) {
+    trace_.record({Ev::kFlowControl, Path::kSpill, std::uint8_t(cls), 0, 0, len, target, to_spill});
+    trace_.record({Ev::kSlabReturn, Path::kSlab, std::uint8_t(cls), 0, 0, half - to_spill, 0, 0});
+  }
+  if (to_spill && len + to_spill >= target / 2) wake_drainer();
+}
+
+// A free block leaves a cache or queue: to its slab if `h` owns it, else to its owner.
+template <class Cfg>
+void Allocator<Cfg>::return_block(HeapT* h, void* p) noexcept {
+  SuperslabHeader* ss = superslab_of(p);
+  auto* owner = static_cast<HeapT*>(ss->owner);
+  if (owner == h) {
+    slab_free(h, &ss->slabs[(reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift], p);
+  } else {
+    if constexpr (TraceT::kOn) trace_block(Ev::kRemotePush, Path::kRemote, p, 1, 0);
+    owner->remote.push(p);
+  }
+}
+
+template <class Cfg>
+void Allocator<Cfg>::slab_free(HeapT* h, Slab* s, void* p) noexcept {
+  tel_.tiny_free.slab_free_enter.inc();
+  *static_cast<void**>(p) = s->free_list;
+  s->free_list = p;
+  ++s->free_count;
+  auto& cs = h->slabs[s->cls];
+  if (!s->listed) {  // it was full: it has a free block again
+    s->prev = nullptr;
+    s->next = cs.partial;
+    if (cs.partial) cs.partial->prev = s;
+    cs.partial = s;
+    s->listed = true;
+  }
+  if (s->free_count == s->carved.load(std::memory_order_relaxed) && s != cs.current)
+    release_slab(h, s);
+}
+
+template <class Cfg>
+std::uint32_t Allocator<Cfg>::refill_from_slabs(HeapT* h, unsigned cls, std::uint32_t want,
+                                                void** out) noexcept {
+  auto& cs = h->slabs[cls];
+  std::uint32_t n = 0;
+  while (n < want) {
+    Slab* s = cs.current;
+    if (!s) {
+      if ((s = cs.partial) != nullptr) {
+        cs.partial = s->next;
+        if (cs.partial) cs.partial->prev = nullptr;
+      } else if ((s = acquire_slab(h, cls)) == nullptr) {
+        break;
+      }
+      s->listed = true;
+      cs.current = s;
+    }
+    while (n < want && s->free_list) {
+      void* p = s->free_list;
+      s->free_list = *static_cast<void**>(p);
+      --s->free_count;
+      out[n++] = p;
+    }
+    std::uint32_t carved = s->carved.load(std::memory_order_relaxed);
+    while (n < want && carved < s->capacity) {
+      void* p = reinterpret_cast<void*>(s->data_start + std::uintptr_t{carved} * s->block_size);
+      mark_free(p);  // cached blocks are free blocks
+      out[n++] = p;
+      ++carved;
+    }
+    s->carved.store(carved, std::memory_order_relaxed);
+    if (n < want) {  // exhausted: it leaves the lists until a block comes back
+      s->listed = false;
+      cs.current = nullptr;
+    }
+  }
+  return n;
+}
+
+template <class Cfg>
+Slab* Allocator<Cfg>::acquire_slab(HeapT* h, unsigned cls) noexcept {
+  SuperslabHeader* ss = h->superslabs;
+  while (ss && ss->slabs_used == kSlabsPerSuperslab) ss = ss->next;
+  if (!ss) {
+    ss = acquire_superslab(SsKind::kTiny);
+    if (!ss) return nullptr;
+    ss->owner = h;
+    ss->prev = nullptr;
+    ss->next = h->superslabs;
+    if (h->superslabs) h->superslabs->prev = ss;
+    h->superslabs = ss;
+  }
+  unsigned i = 0;
+  while (ss->slabs[i].cls != kNoClass) ++i;
+  Slab* s = &ss->slabs[i];
+  const std::uintptr_t start = reinterpret_cast<std::uintptr_t>(ss) + i * kSlabSize;
+  s->index = static_cast<std::uint8_t>(i);
+  s->block_size = kTinySizes[cls];
+  s->reciprocal = reciprocal_of(s->block_size);
+  s->data_start = i == 0 ? start + kHeaderBytes : start;
+  s->capacity = static_cast<std::uint32_t>((start + kSlabSize - s->data_start) / s->block_size);
+  s->carved.store(0, std::memory_order_relaxed);
+  s->free_count = 0;
+  s->free_list = nullptr;
+  s->prev = s->next = nullptr;
+  s->listed = false;
+  s->cls = static_cast<std::uint8_t>(cls);
+  ++ss->slabs_used;
+  if constexpr (TraceT::kOn)
+    trace_.record({Ev::kSlabAcquire, Path::kSlab, std::uint8_t(cls), ss->region, i * kSlabSize, 0, 0, 0});
+  return s;
+}
+
+template <class Cfg>
+void Allocator<Cfg>::release_slab(HeapT* h, Slab* s) noexcept {
+  auto& cs = h->slabs[s->cls];
+  if (s->listed) {
+    if (s->prev) s->prev->next = s->next; else cs.partial = s->next;
+    if (s->next) s->next->prev = s->prev;
+  }
+  SuperslabHeader* ss = superslab_of(s);
+  if constexpr (TraceT::kOn)
+    trace_.record({Ev::kSlabRelease, Path::kSlab, s->cls, ss->region, s->index * kSlabSize, 0, 0, 0});
+  s->cls = kNoClass;
+  s->carved.store(0, std::memory_order_relaxed);
+  s->free_count = 0;
+  s->free_list = nullptr;
+  s->prev = s->next = nullptr;
+  s->listed = false;
+  if (--ss->slabs_used == 0) {
+    if (ss->prev) ss->prev->next = ss->next; else h->superslabs = ss->next;
+    if (ss->next) ss->next->prev = ss->prev;
+    release_superslab(ss);
+  }
+}
+
+template <class Cfg>
+std::uint32_t Allocator<Cfg>::drain_remote(HeapT* h) noexcept {
+  void* p = h->remote.take_all();
+  std::uint32_t n = 0;
+  while (p) {
+    void* next = RemoteList<A>::next(p);
+    SuperslabHeader* ss = superslab_of(p);
+    slab_free(h, &ss->slabs[(reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift], p);
+    p = next;
+    ++n;
+  }
+  if constexpr (TraceT::kOn)
+    if (n) trace_.record({Ev::kRemoteDrain, Path::kRemote, 0, 0, 0, n, 0, 0});
+  return n;
+}
+
+// Every cached block of `h` back to slabs (tiny) or pool v1 (mid-size), then its remote list.
+template <class Cfg>
+void Allocator<Cfg>::flush_heap(HeapT* h) noexcept {
+  for (unsigned c = 0; c < kTinyClassCount; ++c) {
+    auto& f = h->front[c];
+    for (std::uint32_t i = 0; i < f.count; ++i) return_block(h, f.slots[i]);
+    if constexpr (TraceT::kOn)
+      if (f.count) trace_.record({Ev::kSlabReturn, Path::kSlab, std::uint8_t(c), 0, 0, f.count, 1, 0});
+    f.count = 0;
+  }
+  for (unsigned c = 0; c < kPoolClassCount; ++c) {
+    auto& hb = h->hot[c];
+    for (std::uint32_t i = 0; i < hb.count; ++i) pool_v1_free(c, hb.slots[i]);
+    hb.count = 0;
+  }
+  drain_remote(h);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::wake_drainer() noexcept {
+  if (!drainer_running_.load(std::memory_order_relaxed)) {
+    if (opt_.bg_spill) start_drainer();  // e.g. in a forked child, which has no drainer thread
+    return;
+  }
+  drainer_wake_.fetch_add(1, std::memory_order_release);
+  A::notify_all(drainer_wake_);
+}
+
+template <class Cfg>
+std::size_t Allocator<Cfg>::drain_spill() noexcept {
+  HeapT* h = heap();
+  std::size_t total = 0;
+  for (unsigned c = 0; c < kTinyClassCount; ++c) {
+    std::uint64_t n = 0;
+    while (void* p = spill_[c].stack.pop()) {
+      return_block(h, p);
+      ++n;
+    }
+    if constexpr (TraceT::kOn)
+      if (n) trace_.record({Ev::kSpillDrain, Path::kSpill, std::uint8_t(c), 0, 0, n, 0, 0});
+    total += n;
+  }
+  return total;
+}
+
+}  // namespace hakmem

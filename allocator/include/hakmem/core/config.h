@@ -1,0 +1,38 @@
+// Config: everything an allocator instance is templated over. The production library uses
+// Config<kProductionMask>; tests instantiate any of the 512 telemetry masks side by side, and
+// the interleaving checker swaps the atomic and context policies.
+#pragma once
+#include <cstdint>
+
+#include "hakmem/core/atomic_policy.h"
+#include "hakmem/core/telemetry_flags.h"
+#include "hakmem/core/thread_context.h"
+#include "hakmem/core/trace.h"
+
+namespace hakmem {
+
+// Deliberate defects that a test may switch on to prove a check has teeth. Never set in
+// production; each one names the lesson it re-creates.
+struct NoQuirks {
+  // Phase 28 re-created: flow control reads a spill length that lives behind a telemetry flag,
+  // so compiling that flag out changes behaviour. The equivalence check must catch it.
+  static constexpr bool kFlowLengthIsTelemetry = false;
+  static constexpr Flag kFlowLengthFlag = Flag::TINY_FREE_STATS;
+};
+
+struct Phase28Quirk : NoQuirks {
+  static constexpr bool kFlowLengthIsTelemetry = true;
+};
+
+template <std::uint32_t Mask, class AtomicPolicy = StdAtomics, class ContextPolicy = TlsContext,
+          class TracePolicy = NoTrace, class QuirkSet = NoQuirks>
+struct Config {
+  static_assert((Mask & ~kAllFlagsMask) == 0, "telemetry mask has bits beyond the nine flags");
+  static constexpr std::uint32_t kMask = Mask;
+  using Atomics = AtomicPolicy;
+  using Context = ContextPolicy;
+  using Trace = TracePolicy;
+  using Quirks = QuirkSet;
+};
+
+}  // namespace hakmem

@@ -1,0 +1,12 @@
+// Fatal errors: bad frees and bad configuration. One line on stderr naming the pointer (or the
+// variable) and the reason, then abort(). Written with write(2) only: it must work inside a
+// broken heap and inside malloc itself.
+#pragma once
+
+namespace hakmem {
+
+[[noreturn]] void fatal_bad_pointer(const char* op, const void* p, const char* reason) noexcept;
+[[noreturn]] void fatal_config(const char* variable, const char* value, const char* expected) noexcept;
+[[noreturn]] void fatal_internal(const char* what) noexcept;
+
+}  // namespace hakmem

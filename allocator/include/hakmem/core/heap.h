@@ -1,0 +1,46 @@
+// A heap: the allocator state of one logical thread. Heaps are never freed while their
+// instance lives: when a thread exits its heap is flushed and orphaned, and the next new thread
+// adopts it (with its superslabs and whatever remote frees arrived meanwhile). So a block's
+// owner (superslab -> heap) never dangles and remote frees never need the owner to be alive.
+#pragma once
+#include <cstdint>
+
+#include "hakmem/core/remote_list.h"
+#include "hakmem/core/size_classes.h"
+#include "hakmem/core/superslab.h"
+
+namespace hakmem {
+
+inline constexpr std::uint32_t kHotboxCapacity = 8;  // pool v2 blocks kept per class
+inline constexpr std::uint32_t kHotboxRefill = 4;
+
+template <class A>
+struct Heap {
+  struct Front {  // the unified cache of one tiny class: a LIFO of free blocks
+    std::uint32_t count = 0;
+    void* slots[kMaxFrontCapacity];
+  };
+  struct ClassSlabs {
+    Slab* current = nullptr;  // the slab refills take from first
+    Slab* partial = nullptr;  // other slabs with free blocks (doubly linked)
+  };
+  struct Hotbox {  // pool v2: per-thread blocks of one mid-size class
+    std::uint32_t count = 0;
+    void* slots[kHotboxCapacity];
+  };
+
+  Front front[kTinyClassCount];
+  ClassSlabs slabs[kTinyClassCount];
+  Hotbox hot[kPoolClassCount];
+  SuperslabHeader* superslabs = nullptr;  // tiny superslabs this heap owns
+  const void* instance = nullptr;
+  Heap* next_all = nullptr;     // every heap of the instance
+  Heap* next_orphan = nullptr;  // orphan list
+  bool orphaned = false;
+  std::uint32_t id = 0;
+  std::uint32_t map_bytes = 0;
+  // Other threads push here; keep it off the owner's hot cache lines.
+  alignas(64) RemoteList<A> remote;
+};
+
+}  // namespace hakmem

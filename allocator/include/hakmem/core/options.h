@@ -1,0 +1,25 @@
+// Run-time options of an allocator instance. The production instance reads them from the
+// environment (Options::from_env, which rejects malformed values with a fatal error); tests
+// set them directly.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace hakmem {
+
+struct Options {
+  std::size_t arena_bytes = std::size_t{32} << 30;  // address space for superslabs (<= 64 GiB)
+  std::uint32_t spill_target = 256;                 // flow-control target per class
+  bool bg_spill = false;                            // start the background drainer thread
+  bool pool_v2 = false;                             // route mid-size through the v2 hotbox
+  bool stats_dump = false;                          // dump telemetry at exit (production)
+  std::uint32_t superslab_cache = 2;                // empty superslabs kept committed
+
+  // HAKMEM_BG_SPILL, HAKMEM_BG_SPILL_TARGET, HAKMEM_POOL_V2_ENABLED, HAKMEM_STATS_DUMP.
+  static Options from_env() noexcept;
+  // Parses one variable's value; false if malformed. Exposed for tests.
+  static bool parse_bool(const char* s, bool* out) noexcept;
+  static bool parse_uint(const char* s, std::uint64_t lo, std::uint64_t hi, std::uint64_t* out) noexcept;
+};
+
+}  // namespace hakmem

@@ -1,0 +1,68 @@
+// The OS layer: every mmap, mprotect, madvise and munmap of an allocator instance goes through
+// here, so tests can inject failures and the heap check can report the footprint.
+//
+// Two kinds of memory: a reservation (address space, PROT_NONE, never counted) whose parts are
+// committed and decommitted, and independent mappings for large blocks. Commits and maps are
+// "maps" for fault injection. The counters here are accounting state, not telemetry: the heap
+// check and the stress tool's bounded-memory check read them; they are updated on cold paths.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace hakmem {
+
+class OsLayer {
+ public:
+  OsLayer() = default;
+  OsLayer(const OsLayer&) = delete;
+  OsLayer& operator=(const OsLayer&) = delete;
+
+  // Address space only. Returns nullptr (errno ENOMEM) on failure. Not fault-injected.
+  void* reserve(std::size_t bytes) noexcept;
+  void release(void* p, std::size_t bytes) noexcept;
+
+  // Makes [p, p+bytes) of a reservation readable and writable. False on (injected) failure.
+  bool commit(void* p, std::size_t bytes) noexcept;
+  // Returns the pages to the OS; the range stays reserved and reads back as zero.
+  void decommit(void* p, std::size_t bytes) noexcept;
+
+  // An independent read-write mapping (large blocks, heap records). nullptr on failure.
+  void* map(std::size_t bytes) noexcept;
+  void unmap(void* p, std::size_t bytes) noexcept;
+
+  // Fault injection: fail the nth map from now (1-based, 0 = off) and every `every`-th map
+  // (0 = off). Both count commit() and map() calls.
+  void inject_faults(std::uint64_t nth, std::uint64_t every) noexcept;
+
+  std::uint64_t mapped_bytes() const noexcept { return mapped_.load(std::memory_order_relaxed); }
+  std::uint64_t peak_mapped_bytes() const noexcept { return peak_.load(std::memory_order_relaxed); }
+  std::uint64_t map_calls() const noexcept { return maps_.load(std::memory_order_relaxed); }
+  std::uint64_t unmap_calls() const noexcept { return unmaps_.load(std::memory_order_relaxed); }
+  std::uint64_t failures() const noexcept { return failures_.load(std::memory_order_relaxed); }
+
+  static std::size_t page_size() noexcept { return 4096; }
+
+  // Trace hook: called after every commit, decommit, map and unmap (ok = false: it failed).
+  enum class Call : std::uint8_t { kCommit, kDecommit, kMap, kUnmap };
+  using Observer = void (*)(void* ctx, Call call, const void* p, std::size_t bytes, bool ok);
+  void set_observer(Observer fn, void* ctx) noexcept {
+    observer_ = fn;
+    observer_ctx_ = ctx;
+  }
+
+ private:
+  bool injected_failure() noexcept;
+  void account_map(std::size_t bytes) noexcept;
+  void observe(Call c, const void* p, std::size_t bytes, bool ok) noexcept {
+    if (observer_) observer_(observer_ctx_, c, p, bytes, ok);
+  }
+
+  Observer observer_ = nullptr;
+  void* observer_ctx_ = nullptr;
+
+  std::atomic<std::uint64_t> mapped_{0}, peak_{0}, maps_{0}, unmaps_{0}, failures_{0};
+  std::atomic<std::uint64_t> fault_counter_{0}, fault_nth_{0}, fault_every_{0};
+};
+
+}  // namespace hakmem

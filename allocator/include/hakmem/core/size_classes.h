@@ -1,0 +1,69 @@
+// Size classes. Tiny C0..C7 (16..1024 B) live in slabs of per-thread heaps; mid-size P0..P4
+// (2..32 KiB) in the shared pool; anything larger is mapped from the OS on its own.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "hakmem/core/telemetry.h"
+
+namespace hakmem {
+
+inline constexpr std::size_t kMinAlign = 16;
+inline constexpr std::uint32_t kTinySizes[kTinyClassCount] = {16, 32, 64, 128, 256, 512, 768, 1024};
+inline constexpr std::size_t kMaxTiny = 1024;
+inline constexpr std::uint32_t kPoolSizes[kPoolClassCount] = {2048, 4096, 8192, 16384, 32768};
+inline constexpr std::size_t kMaxPool = 32768;
+inline constexpr unsigned kNoClass = 0xFF;
+
+// Front-cache capacity per tiny class: more slots for small blocks, fewer for big ones.
+inline constexpr std::uint32_t kFrontCapacity[kTinyClassCount] = {128, 128, 64, 64, 32, 32, 16, 16};
+inline constexpr std::uint32_t kMaxFrontCapacity = 128;
+
+namespace detail {
+constexpr std::array<std::uint8_t, kMaxTiny / 16 + 1> make_tiny_table() {
+  std::array<std::uint8_t, kMaxTiny / 16 + 1> t{};
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::size_t size = i * 16;
+    unsigned c = 0;
+    while (kTinySizes[c] < size) ++c;
+    t[i] = static_cast<std::uint8_t>(c);
+  }
+  return t;
+}
+inline constexpr auto kTinyTable = make_tiny_table();
+}  // namespace detail
+
+// Tiny class for a request of `size` bytes, or kNoClass. size 0 is served as 16 bytes.
+inline unsigned tiny_class_of(std::size_t size) noexcept {
+  if (size > kMaxTiny) return kNoClass;
+  return detail::kTinyTable[(size + 15) >> 4];
+}
+
+inline unsigned pool_class_of(std::size_t size) noexcept {
+  for (unsigned c = 0; c < kPoolClassCount; ++c)
+    if (size <= kPoolSizes[c]) return c;
+  return kNoClass;
+}
+
+// The alignment every block of a class has: the largest power of two dividing its size, capped
+// at the 4 KiB alignment of slab data starts.
+constexpr std::size_t natural_alignment(std::size_t block_size) noexcept {
+  std::size_t a = block_size & (~block_size + 1);
+  return a > 4096 ? 4096 : a;
+}
+
+// Smallest tiny class that fits `size` and whose blocks are `align`-aligned, or kNoClass.
+inline unsigned tiny_class_aligned(std::size_t size, std::size_t align) noexcept {
+  for (unsigned c = tiny_class_of(size); c < kTinyClassCount; ++c)
+    if (natural_alignment(kTinySizes[c]) >= align) return c;
+  return kNoClass;
+}
+
+inline unsigned pool_class_aligned(std::size_t size, std::size_t align) noexcept {
+  for (unsigned c = pool_class_of(size); c < kPoolClassCount; ++c)
+    if (natural_alignment(kPoolSizes[c]) >= align) return c;
+  return kNoClass;
+}
+
+}  // namespace hakmem

@@ -1,0 +1,82 @@
+// Superslab layout. The arena is one reservation cut into 1 MiB superslabs, each aligned to
+// its size, so a block's superslab is its address with the low 20 bits cleared: O(1) from any
+// pointer. The first 4 KiB of a superslab hold this header and stay committed for the arena's
+// life, so the header of any superslab below the arena top is always readable (free() can
+// validate any pointer into the arena without faulting).
+//
+// Tiny superslabs are split into 16 slabs of 64 KiB, each of one size class; pool superslabs
+// hold blocks of one mid-size class.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "hakmem/core/size_classes.h"
+
+namespace hakmem {
+
+inline constexpr unsigned kSuperslabShift = 20;
+inline constexpr std::size_t kSuperslabSize = std::size_t{1} << kSuperslabShift;
+inline constexpr unsigned kSlabShift = 16;
+inline constexpr std::size_t kSlabSize = std::size_t{1} << kSlabShift;
+inline constexpr unsigned kSlabsPerSuperslab = kSuperslabSize / kSlabSize;
+inline constexpr std::size_t kHeaderBytes = 4096;
+inline constexpr std::uint64_t kSuperslabMagic = 0x48414b4d454d5353ull;  // "HAKMEMSS"
+
+enum class SsKind : std::uint8_t { kFree = 0, kTiny = 1, kPool = 2 };
+
+// One slab. Fields marked (owner) are touched only by the heap that owns the superslab (its
+// thread, or whoever holds the orphaned heap). Shape fields are written before any block of the
+// slab is handed out and stay fixed while a block is live, so any thread that holds a block may
+// read them. `carved` is read by validating frees from other threads, hence atomic.
+struct Slab {
+  // shape
+  std::uint8_t cls = kNoClass;
+  std::uint8_t index = 0;
+  std::uint32_t block_size = 0;
+  std::uint32_t reciprocal = 0;  // ceil(2^32 / block_size): exact division for offsets < 2^17
+  std::uint32_t capacity = 0;
+  std::uintptr_t data_start = 0;
+  // state
+  std::atomic<std::uint32_t> carved{0};  // blocks ever cut from the bump region
+  std::uint32_t free_count = 0;          // (owner) blocks on free_list
+  void* free_list = nullptr;             // (owner) linked through the block's first word
+  Slab* prev = nullptr;                  // (owner) links in the heap's partial list
+  Slab* next = nullptr;
+  bool listed = false;                   // (owner) on the partial list or the current slab
+  std::uint32_t check_transit = 0;       // scratch of the heap check (quiescent only)
+
+  std::uint32_t index_of(std::uintptr_t offset) const noexcept {
+    return static_cast<std::uint32_t>((std::uint64_t{offset} * reciprocal) >> 32);
+  }
+};
+
+struct SuperslabHeader {
+  std::uint64_t magic = kSuperslabMagic;
+  SsKind kind = SsKind::kFree;
+  std::uint8_t pool_class = kNoClass;
+  std::uint16_t slabs_used = 0;         // (owner) assigned tiny slabs
+  bool data_committed = true;           // false while free with its data decommitted
+  std::uint32_t region = 0;             // index in the arena: the trace names blocks by it
+  void* owner = nullptr;                // the Heap of a tiny superslab
+  SuperslabHeader* prev = nullptr;      // links in the owner's list or the arena's free list
+  SuperslabHeader* next = nullptr;
+  // pool superslabs
+  std::uint32_t pool_block_size = 0;
+  std::uint32_t pool_reciprocal = 0;
+  std::uint32_t pool_capacity = 0;
+  std::atomic<std::uint32_t> pool_carved{0};  // written under the pool class lock; read by frees
+  Slab slabs[kSlabsPerSuperslab];
+};
+static_assert(sizeof(SuperslabHeader) <= kHeaderBytes, "superslab header fits its page");
+
+inline std::uint32_t reciprocal_of(std::uint32_t size) noexcept {
+  return static_cast<std::uint32_t>(((std::uint64_t{1} << 32) + size - 1) / size);
+}
+
+inline SuperslabHeader* superslab_of(const void* p) noexcept {
+  return reinterpret_cast<SuperslabHeader*>(reinterpret_cast<std::uintptr_t>(p) &
+                                            ~(kSuperslabSize - 1));
+}
+
+}  // namespace hakmem

@@ -1,0 +1,49 @@
+#include "hakmem/core/options.h"
+
+#include <cstdlib>
+
+#include "hakmem/core/fatal.h"
+
+namespace hakmem {
+
+bool Options::parse_bool(const char* s, bool* out) noexcept {
+  if (s[0] && !s[1] && (s[0] == '0' || s[0] == '1')) {
+    *out = s[0] == '1';
+    return true;
+  }
+  return false;
+}
+
+bool Options::parse_uint(const char* s, std::uint64_t lo, std::uint64_t hi, std::uint64_t* out) noexcept {
+  if (!*s) return false;
+  std::uint64_t v = 0;
+  for (const char* p = s; *p; ++p) {
+    if (*p < '0' || *p > '9') return false;
+    const std::uint64_t digit = static_cast<std::uint64_t>(*p - '0');
+    if (digit > hi || v > (hi - digit) / 10) return false;  // would exceed hi
+    v = v * 10 + digit;
+  }
+  if (v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+Options Options::from_env() noexcept {
+  Options o;
+  // getenv does not allocate, so this is safe inside the first malloc.
+  auto flag = [](const char* name, bool* out) {
+    if (const char* v = std::getenv(name))
+      if (!parse_bool(v, out)) fatal_config(name, v, "0 or 1");
+  };
+  flag("HAKMEM_BG_SPILL", &o.bg_spill);
+  flag("HAKMEM_POOL_V2_ENABLED", &o.pool_v2);
+  flag("HAKMEM_STATS_DUMP", &o.stats_dump);
+  if (const char* v = std::getenv("HAKMEM_BG_SPILL_TARGET")) {
+    std::uint64_t t;
+    if (!parse_uint(v, 1, 1048576, &t)) fatal_config("HAKMEM_BG_SPILL_TARGET", v, "an integer 1..1048576");
+    o.spill_target = static_cast<std::uint32_t>(t);
+  }
+  return o;
+}
+
+}  // namespace hakmem

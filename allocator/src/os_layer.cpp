@@ -1,0 +1,89 @@
+#include "hakmem/core/os_layer.h"
+
+#include <cerrno>
+#include <sys/mman.h>
+
+namespace hakmem {
+
+void* OsLayer::reserve(std::size_t bytes) noexcept {
+  void* p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  return p;
+}
+
+void OsLayer::release(void* p, std::size_t bytes) noexcept { munmap(p, bytes); }
+
+bool OsLayer::injected_failure() noexcept {
+  const std::uint64_t n = fault_counter_.fetch_add(1, std::memory_order_relaxed) + 1;
+  const std::uint64_t nth = fault_nth_.load(std::memory_order_relaxed);
+  const std::uint64_t every = fault_every_.load(std::memory_order_relaxed);
+  if ((nth && n == nth) || (every && n % every == 0)) {
+    failures_.fetch_add(1, std::memory_order_relaxed);
+    errno = ENOMEM;
+    return true;
+  }
+  return false;
+}
+
+void OsLayer::account_map(std::size_t bytes) noexcept {
+  maps_.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t now = mapped_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  std::uint64_t peak = peak_.load(std::memory_order_relaxed);
+  while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
+
+bool OsLayer::commit(void* p, std::size_t bytes) noexcept {
+  bool ok = !injected_failure();
+  if (ok && mprotect(p, bytes, PROT_READ | PROT_WRITE) != 0) {
+    failures_.fetch_add(1, std::memory_order_relaxed);
+    errno = ENOMEM;
+    ok = false;
+  }
+  if (ok) account_map(bytes);
+  observe(Call::kCommit, p, bytes, ok);
+  return ok;
+}
+
+void OsLayer::decommit(void* p, std::size_t bytes) noexcept {
+  // MADV_DONTNEED drops the pages now (they read back as zero); PROT_NONE makes a stray access
+  // to a decommitted superslab fault instead of silently reading zeros.
+  madvise(p, bytes, MADV_DONTNEED);
+  mprotect(p, bytes, PROT_NONE);
+  unmaps_.fetch_add(1, std::memory_order_relaxed);
+  mapped_.fetch_sub(bytes, std::memory_order_relaxed);
+  observe(Call::kDecommit, p, bytes, true);
+}
+
+void* OsLayer::map(std::size_t bytes) noexcept {
+  void* p = nullptr;
+  if (!injected_failure()) {
+    p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      p = nullptr;
+      failures_.fetch_add(1, std::memory_order_relaxed);
+      errno = ENOMEM;
+    }
+  }
+  if (p) account_map(bytes);
+  observe(Call::kMap, p, bytes, p != nullptr);
+  return p;
+}
+
+void OsLayer::unmap(void* p, std::size_t bytes) noexcept {
+  munmap(p, bytes);
+  unmaps_.fetch_add(1, std::memory_order_relaxed);
+  mapped_.fetch_sub(bytes, std::memory_order_relaxed);
+  observe(Call::kUnmap, p, bytes, true);
+}
+
+void OsLayer::inject_faults(std::uint64_t nth, std::uint64_t every) noexcept {
+  fault_counter_.store(0, std::memory_order_relaxed);
+  fault_nth_.store(nth, std::memory_order_relaxed);
+  fault_every_.store(every, std::memory_order_relaxed);
+}
+
+}  // namespace hakmem

@@ -1,0 +1,21 @@
+// libhakmem.so: the standard allocation functions, so LD_PRELOAD makes hakmem the process
+// allocator. Each forwards to the hak_* function of the same meaning.
+#include <stddef.h>
+
+#include "hakmem/hakmem.h"
+
+#define HAKMEM_SHIM extern "C" __attribute__((visibility("default")))
+
+HAKMEM_SHIM void* malloc(size_t size) noexcept { return hak_malloc(size); }
+HAKMEM_SHIM void free(void* p) noexcept { hak_free(p); }
+HAKMEM_SHIM void* calloc(size_t n, size_t size) noexcept { return hak_calloc(n, size); }
+HAKMEM_SHIM void* realloc(void* p, size_t size) noexcept { return hak_realloc(p, size); }
+HAKMEM_SHIM void* reallocarray(void* p, size_t n, size_t size) noexcept { return hak_reallocarray(p, n, size); }
+HAKMEM_SHIM void* aligned_alloc(size_t align, size_t size) noexcept { return hak_aligned_alloc(align, size); }
+HAKMEM_SHIM int posix_memalign(void** out, size_t align, size_t size) noexcept {
+  return hak_posix_memalign(out, align, size);
+}
+HAKMEM_SHIM void* memalign(size_t align, size_t size) noexcept { return hak_memalign(align, size); }
+HAKMEM_SHIM void* valloc(size_t size) noexcept { return hak_valloc(size); }
+HAKMEM_SHIM void* pvalloc(size_t size) noexcept { return hak_pvalloc(size); }
+HAKMEM_SHIM size_t malloc_usable_size(void* p) noexcept { return hak_usable_size(p); }

@@ -1,0 +1,108 @@
+// The allocator as a whole through its C++ API: the tiny, pool and large paths, the malloc
+// API's edge cases, accounting after quiescence, and the telemetry write-only discipline.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "hakmem/core/stats.h"
+#include "test_config.h"
+
+namespace hakmem::test {
+namespace {
+
+hak_heap_report checked(TestAllocator& a) {
+  hak_heap_report r;
+  a.quiesce();
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  return r;
+}
+
+TEST(Allocator, TinyBlocksAreAlignedDistinctAndUsable) {
+  TestAllocator a(small_options());
+  std::vector<void*> ps;
+  for (std::size_t size = 0; size <= 1024; size += 7) {
+    void* p = a.malloc(size);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % 16, 0u);
+    EXPECT_GE(a.usable_size(p), size);
+    std::memset(p, 0xAB, a.usable_size(p));
+    ps.push_back(p);
+  }
+  std::sort(ps.begin(), ps.end());
+  for (std::size_t i = 1; i < ps.size(); ++i)
+    EXPECT_GE(static_cast<char*>(ps[i]) - static_cast<char*>(ps[i - 1]),
+              static_cast<std::ptrdiff_t>(a.usable_size(ps[i - 1])));
+  for (void* p : ps) a.free(p);
+  EXPECT_EQ(checked(a).tiny_live_blocks, 0u);
+}
+
+TEST(Allocator, EveryPathAccountsToZeroAfterQuiescence) {
+  TestAllocator a(small_options());
+  std::mt19937_64 rng(42);
+  std::vector<void*> live;
+  for (int i = 0; i < 200000; ++i) {
+    if (live.empty() || rng() % 3) {
+      const std::size_t size = rng() % 4 == 0 ? rng() % 70000 : rng() % 1025;
+      void* p = a.malloc(size);
+      ASSERT_NE(p, nullptr);
+      live.push_back(p);
+    } else {
+      const std::size_t k = rng() % live.size();
+      a.free(live[k]);
+      live[k] = live.back();
+      live.pop_back();
+    }
+  }
+  hak_heap_report r = checked(a);
+  EXPECT_GT(r.tiny_live_blocks + r.pool_live_blocks + r.large_live_blocks, 0u);
+  for (void* p : live) a.free(p);
+  r = checked(a);
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+  EXPECT_EQ(r.pool_live_blocks, 0u);
+  EXPECT_EQ(r.large_live_blocks, 0u);
+}
+
+TEST(Allocator, RemoteFreesFromAnotherThreadComeBack) {
+  TestAllocator a(small_options());
+  std::vector<void*> blocks;
+  for (int i = 0; i < 10000; ++i) blocks.push_back(a.malloc(16 + i % 1000));
+  std::thread t([&] {
+    for (void* p : blocks) a.free(p);
+  });
+  t.join();
+  hak_heap_report r = checked(a);
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+  EXPECT_EQ(r.remote_pending, 0u);
+}
+
+TEST(Allocator, ThreadExitWithLiveBlocksOrphansAndAnotherThreadFreesThem) {
+  TestAllocator a(small_options());
+  std::vector<void*> blocks;
+  std::thread t([&] {
+    for (int i = 0; i < 5000; ++i) blocks.push_back(a.malloc(1 + i % 1024));
+  });
+  t.join();
+  hak_heap_report r = checked(a);
+  EXPECT_EQ(r.orphaned_heaps, 1u);
+  EXPECT_EQ(r.tiny_live_blocks, 5000u);
+  for (void* p : blocks) a.free(p);
+  r = checked(a);
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+  // The next thread adopts the orphan instead of making a new heap.
+  std::thread([&] { a.free(a.malloc(8)); }).join();
+  EXPECT_EQ(checked(a).heaps, 1u);  // this thread only freed (remote frees need no heap)
+}
+
+TEST(Allocator, TelemetryCountsWhenCompiledIn) {
+  AllFlagsAllocator a(small_options());
+  for (int i = 0; i < 1000; ++i) a.free(a.malloc(1000));
+  EXPECT_GT(StatsReader::family_total(a.telemetry(), Flag::TINY_CLASS_STATS), 0u);
+  EXPECT_GT(StatsReader::family_total(a.telemetry(), Flag::C7_FREE_COUNT), 0u);
+}
+
+}  // namespace
+}  // namespace hakmem::test
