@@ -1,0 +1,90 @@
+// Invariant 9: bad frees are caught and abort with one line naming the pointer and the reason.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "test_config.h"
+
+namespace hakmem::test {
+namespace {
+
+class BadFree : public ::testing::Test {
+ protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
+  TestAllocator a{small_options()};
+};
+
+TEST_F(BadFree, DoubleFreeOfATinyBlock) {
+  void* p = a.malloc(24);
+  a.free(p);
+  EXPECT_DEATH(a.free(p), "hakmem: free\\(0x[0-9a-f]+\\): double free");
+}
+
+TEST_F(BadFree, DoubleFreeAfterTheBlockWentToTheSpillQueue) {
+  std::vector<void*> ps;
+  for (int i = 0; i < 400; ++i) ps.push_back(a.malloc(16));
+  for (void* p : ps) a.free(p);  // most of them overflow to the spill queue or slabs
+  EXPECT_DEATH(a.free(ps[0]), "double free");
+}
+
+TEST_F(BadFree, InteriorPointer) {
+  auto* p = static_cast<char*>(a.malloc(64));
+  EXPECT_DEATH(a.free(p + 16), "interior pointer");
+}
+
+TEST_F(BadFree, PointerNeverReturned) {
+  alignas(64) static char foreign[256];  // memory hakmem never handed out
+  EXPECT_DEATH(a.free(foreign + 64), "not allocated by hakmem");
+  void* p = a.malloc(64);  // its slab exists, but the next block was never carved
+  EXPECT_DEATH(a.free(static_cast<char*>(p) + 64 * 5), "never handed out");
+}
+
+TEST_F(BadFree, PoolAndLargeDoubleFrees) {
+  void* mid = a.malloc(5000);
+  a.free(mid);
+  EXPECT_DEATH(a.free(mid), "double free");
+  void* big = a.malloc(100000);
+  a.free(big);
+  EXPECT_DEATH(a.free(big), "not allocated by hakmem \\(or already freed\\)");
+}
+
+TEST_F(BadFree, UsableSizeOfAFreedBlockIsCaughtToo) {
+  void* p = a.malloc(100);
+  a.free(p);
+  EXPECT_DEATH(a.usable_size(p), "malloc_usable_size\\(0x[0-9a-f]+\\): double free");
+}
+
+TEST(Options, MalformedEnvironmentValuesAreFatalWithAClearMessage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        setenv("HAKMEM_BG_SPILL_TARGET", "12abc", 1);
+        Options::from_env();
+      },
+      "hakmem: invalid HAKMEM_BG_SPILL_TARGET='12abc': expected an integer 1..1048576");
+  EXPECT_DEATH(
+      {
+        setenv("HAKMEM_POOL_V2_ENABLED", "yes", 1);
+        Options::from_env();
+      },
+      "invalid HAKMEM_POOL_V2_ENABLED='yes': expected 0 or 1");
+}
+
+TEST(Options, ParsersAcceptExactlyTheDocumentedForms) {
+  std::uint64_t v;
+  bool b;
+  EXPECT_TRUE(Options::parse_uint("256", 1, 1048576, &v));
+  EXPECT_EQ(v, 256u);
+  EXPECT_FALSE(Options::parse_uint("0", 1, 1048576, &v));
+  EXPECT_FALSE(Options::parse_uint("1048577", 1, 1048576, &v));
+  EXPECT_FALSE(Options::parse_uint("99999999999999999999999", 1, 1048576, &v));
+  EXPECT_FALSE(Options::parse_uint("", 1, 10, &v));
+  EXPECT_FALSE(Options::parse_uint("-1", 1, 10, &v));
+  EXPECT_TRUE(Options::parse_bool("1", &b));
+  EXPECT_TRUE(b);
+  EXPECT_FALSE(Options::parse_bool("true", &b));
+  EXPECT_FALSE(Options::parse_bool("", &b));
+}
+
+}  // namespace
+}  // namespace hakmem::test

@@ -1,0 +1,90 @@
+// The front cache and the spill queue's flow control, observed through the behaviour trace.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "test_config.h"
+
+namespace hakmem::test {
+namespace {
+
+Options with_target(std::uint32_t target) {
+  Options o = small_options();
+  o.spill_target = target;
+  return o;
+}
+
+std::vector<TraceEvent> events_of(TracedAllocator& a, Ev kind) {
+  std::vector<TraceEvent> out;
+  for (const auto& e : a.trace().events)
+    if (e.kind == kind) out.push_back(e);
+  return out;
+}
+
+TEST(FrontCache, AFreedBlockIsTheNextOneHandedOut) {
+  TestAllocator a(small_options());
+  void* p = a.malloc(40);
+  a.free(p);
+  EXPECT_EQ(a.malloc(33), p);  // same class (64 B), LIFO
+}
+
+TEST(FrontCache, OverflowPushesToSpillOnlyWhileTheLengthIsBelowTarget) {
+  TracedAllocator a(with_target(100));
+  std::vector<void*> blocks;
+  for (int i = 0; i < 600; ++i) blocks.push_back(a.malloc(16));
+  for (void* p : blocks) a.free(p);
+  // Capacity 128 for C0: overflows move 64 blocks each. Flow control: 64 to spill (length 0),
+  // then 36 (length 64, room 36), then none: the length never passes the target.
+  const auto fc = events_of(a, Ev::kFlowControl);
+  ASSERT_GE(fc.size(), 3u);
+  EXPECT_EQ(fc[0].a, 0u);
+  EXPECT_EQ(fc[0].c, 64u);
+  EXPECT_EQ(fc[1].a, 64u);
+  EXPECT_EQ(fc[1].c, 36u);
+  for (std::size_t i = 2; i < fc.size(); ++i) EXPECT_EQ(fc[i].c, 0u) << i;
+  EXPECT_EQ(a.spill(0).length(), 100u);
+  hak_heap_report r;
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.spill_blocks[0], 100u);
+  EXPECT_EQ(a.drain_spill(), 100u);
+  EXPECT_EQ(a.spill(0).length(), 0u);
+}
+
+TEST(FrontCache, RefillTakesFromTheSpillQueueBeforeSlabs) {
+  TracedAllocator a(with_target(1000));
+  std::vector<void*> blocks;
+  for (int i = 0; i < 300; ++i) blocks.push_back(a.malloc(16));
+  for (void* p : blocks) a.free(p);
+  const std::uint32_t spilled = a.spill(0).length();
+  ASSERT_GT(spilled, 0u);
+  a.thread_flush();  // empty the cache so the next malloc refills
+  a.trace().events.clear();
+  ASSERT_NE(a.malloc(16), nullptr);
+  const auto refills = events_of(a, Ev::kRefill);
+  ASSERT_EQ(refills.size(), 1u);
+  EXPECT_EQ(refills[0].b, 64u);  // half the C0 capacity, all from the spill queue
+  EXPECT_EQ(refills[0].c, 0u);
+  EXPECT_EQ(a.spill(0).length(), spilled - 64);
+}
+
+TEST(FrontCache, BlocksStayValidAcrossSpillAndDrain) {
+  TestAllocator a(with_target(50));
+  std::vector<unsigned char*> blocks;
+  for (int i = 0; i < 2000; ++i) {
+    auto* p = static_cast<unsigned char*>(a.malloc(100));
+    std::memset(p, i & 0xff, 100);
+    blocks.push_back(p);
+  }
+  for (int i = 0; i < 2000; i += 2) a.free(blocks[i]);
+  a.drain_spill();
+  for (int i = 1; i < 2000; i += 2)
+    for (int k = 0; k < 100; ++k) ASSERT_EQ(blocks[i][k], i & 0xff) << "block " << i << " byte " << k;
+  for (int i = 1; i < 2000; i += 2) a.free(blocks[i]);
+  hak_heap_report r;
+  a.quiesce();
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+}
+
+}  // namespace
+}  // namespace hakmem::test

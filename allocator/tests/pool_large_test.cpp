@@ -1,0 +1,89 @@
+// The mid-size pool (v1 and the env-gated v2 hotbox) and large blocks.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "hakmem/core/stats.h"
+#include "test_config.h"
+
+namespace hakmem::test {
+namespace {
+
+TEST(Pool, MidSizesComeFromPoolClassesAndAreReused) {
+  TestAllocator a(small_options());
+  void* p = a.malloc(3000);
+  EXPECT_EQ(a.usable_size(p), 4096u);
+  a.free(p);
+  EXPECT_EQ(a.malloc(4000), p);  // v1 free list is LIFO
+}
+
+TEST(Pool, V2HotboxIsUsedOnlyWhenEnabledAndItsCountersShowIt) {
+  AllFlagsAllocator a(small_options());
+  for (int i = 0; i < 100; ++i) a.free(a.malloc(10000));
+  EXPECT_EQ(StatsReader::family_total(a.telemetry(), Flag::POOL_HOTBOX_V2_STATS), 0u)
+      << "v2 is off by default: its sites must not run";
+  a.set_pool_v2(true);
+  std::vector<void*> ps;
+  for (int i = 0; i < 20; ++i) ps.push_back(a.malloc(10000));
+  for (void* p : ps) a.free(p);
+  const auto& t = a.telemetry();
+  EXPECT_GT(StatsReader::family_total(t, Flag::POOL_HOTBOX_V2_STATS), 0u);
+  std::uint64_t calls = 0, fast = 0, refill = 0, free_fast = 0, fallback = 0;
+  StatsReader::visit(t, [&](const char* fam, const char* name, int, std::uint64_t v) {
+    if (std::strcmp(fam, "POOL_HOTBOX_V2_STATS")) return;
+    if (!std::strcmp(name, "alloc_calls")) calls = v;
+    if (!std::strcmp(name, "alloc_fast")) fast = v;
+    if (!std::strcmp(name, "alloc_refill")) refill = v;
+    if (!std::strcmp(name, "free_fast")) free_fast = v;
+    if (!std::strcmp(name, "free_fallback_v1")) fallback = v;
+  });
+  EXPECT_EQ(calls, 20u);
+  EXPECT_EQ(refill, 5u);  // 4 blocks a refill: 20 allocations = 5 refills, 15 fast
+  EXPECT_EQ(fast, 15u);
+  EXPECT_EQ(free_fast, 8u);  // hotbox capacity
+  EXPECT_EQ(fallback, 12u);
+  hak_heap_report r;
+  a.quiesce();
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.pool_live_blocks, 0u);
+}
+
+TEST(Large, BlocksAreMappedAlignedAndUnmappedOnFree) {
+  TestAllocator a(small_options());
+  a.free(a.malloc(1 << 20));  // the first large block also maps the registry's table
+  const std::uint64_t before = a.os().mapped_bytes();
+  void* p = a.malloc(1 << 20);
+  ASSERT_NE(p, nullptr);
+  EXPECT_GE(a.usable_size(p), 1u << 20);
+  std::memset(p, 1, a.usable_size(p));
+  EXPECT_GT(a.os().mapped_bytes(), before);
+  a.free(p);
+  EXPECT_EQ(a.os().mapped_bytes(), before);
+  for (std::size_t align = 64; align <= (std::size_t{4} << 20); align *= 4) {
+    void* q = a.aligned_alloc(align, 100000);
+    ASSERT_NE(q, nullptr);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(q) % align, 0u) << align;
+    std::memset(q, 2, 100000);
+    a.free(q);
+  }
+}
+
+TEST(Large, ReallocAcrossAllThreeKindsKeepsContents) {
+  TestAllocator a(small_options());
+  auto* p = static_cast<unsigned char*>(a.malloc(100));
+  for (int i = 0; i < 100; ++i) p[i] = static_cast<unsigned char>(i);
+  for (std::size_t size : {5000u, 200000u, 3000000u, 20000u, 50u}) {
+    p = static_cast<unsigned char*>(a.realloc(p, size));
+    ASSERT_NE(p, nullptr);
+    for (int i = 0; i < 50; ++i) ASSERT_EQ(p[i], i) << "after realloc to " << size;
+  }
+  a.free(p);
+  hak_heap_report r;
+  a.quiesce();
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.tiny_live_blocks + r.pool_live_blocks + r.large_live_blocks, 0u);
+}
+
+}  // namespace
+}  // namespace hakmem::test
