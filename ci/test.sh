@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: set up, then build and run every test label under every preset of the
+# per-push gate, printing one table (preset x label) and ending with "N passed, N failed".
+# Usage: bash ci/test.sh [preset ...]   (default: release asan-ubsan tsan)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/setup.sh
+exec bash ci/matrix.sh "$@"
