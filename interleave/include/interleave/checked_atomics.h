@@ -1,0 +1,155 @@
+// CheckedAtomics: the atomic policy of hakmem (see hakmem/core/atomic_policy.h) for the
+// interleaving checker. Every atomic operation is a scheduling point and updates vector
+// clocks; Plain cells are race-checked; pause() lets the scheduler deprioritise a spinner.
+// Values live in the object itself (sizeof(Atomic<T>) == sizeof(T)); everything the checker
+// knows about a location lives in the engine's shadow table, keyed by address.
+#pragma once
+#include <atomic>
+#include <concepts>
+#include <type_traits>
+
+#include "interleave/runtime.h"
+
+namespace interleave {
+
+struct CheckedAtomics {
+  template <class T>
+  class Atomic {
+    static_assert(std::is_trivially_copyable_v<T>);
+
+   public:
+    Atomic() noexcept : v_() {}
+    constexpr Atomic(T v) noexcept : v_(v) {}  // NOLINT: implicit like std::atomic
+    Atomic(const Atomic&) = delete;
+    Atomic& operator=(const Atomic&) = delete;
+
+    T load(std::memory_order mo = std::memory_order_seq_cst) const noexcept {
+      if (!rt::g_tracking) return v_;
+      ShadowEntry& e = rt::atomic_point(this);
+      const T r = v_;
+      rt::on_load(e, mo);
+      return r;
+    }
+
+    void store(T v, std::memory_order mo = std::memory_order_seq_cst) noexcept {
+      if (!rt::g_tracking) {
+        v_ = v;
+        return;
+      }
+      ShadowEntry& e = rt::atomic_point(this);
+      const bool changed = !(v_ == v);
+      v_ = v;
+      rt::on_store(e, mo, changed);
+    }
+
+    T exchange(T v, std::memory_order mo = std::memory_order_seq_cst) noexcept {
+      return rmw(mo, [v](T) { return v; });
+    }
+
+    bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                                 std::memory_order failure) noexcept {
+      if (!rt::g_tracking) return cas_untracked(expected, desired);
+      ShadowEntry& e = rt::atomic_point(this);
+      if (v_ == expected) {
+        rt::on_cas_success(e, success, !(v_ == desired));
+        v_ = desired;
+        return true;
+      }
+      expected = v_;
+      rt::on_load(e, failure);
+      return false;
+    }
+    // Weak CAS never fails spuriously here: a spurious failure only adds a retry.
+    bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
+                               std::memory_order failure) noexcept {
+      return compare_exchange_strong(expected, desired, success, failure);
+    }
+    bool compare_exchange_strong(T& expected, T desired,
+                                 std::memory_order mo = std::memory_order_seq_cst) noexcept {
+      return compare_exchange_strong(expected, desired, mo, failure_order(mo));
+    }
+    bool compare_exchange_weak(T& expected, T desired,
+                               std::memory_order mo = std::memory_order_seq_cst) noexcept {
+      return compare_exchange_strong(expected, desired, mo, failure_order(mo));
+    }
+
+    T fetch_add(T d, std::memory_order mo = std::memory_order_seq_cst) noexcept
+      requires std::integral<T>
+    {
+      return rmw(mo, [d](T x) { return static_cast<T>(x + d); });
+    }
+    T fetch_sub(T d, std::memory_order mo = std::memory_order_seq_cst) noexcept
+      requires std::integral<T>
+    {
+      return rmw(mo, [d](T x) { return static_cast<T>(x - d); });
+    }
+
+    // For check code that must look without creating a scheduling point.
+    T peek() const noexcept { return v_; }
+
+   private:
+    static std::memory_order failure_order(std::memory_order mo) noexcept {
+      if (mo == std::memory_order_acq_rel) return std::memory_order_acquire;
+      if (mo == std::memory_order_release) return std::memory_order_relaxed;
+      return mo;
+    }
+    bool cas_untracked(T& expected, T desired) noexcept {
+      if (v_ == expected) {
+        v_ = desired;
+        return true;
+      }
+      expected = v_;
+      return false;
+    }
+    template <class F>
+    T rmw(std::memory_order mo, F f) noexcept {
+      if (!rt::g_tracking) {
+        const T old = v_;
+        v_ = f(old);
+        return old;
+      }
+      ShadowEntry& e = rt::atomic_point(this);
+      const T prev = v_;  // read after the scheduling point: other threads may have run
+      const T next = f(prev);
+      v_ = next;
+      rt::on_rmw(e, mo, !(prev == next));
+      return prev;
+    }
+
+    T v_;
+  };
+
+  template <class T>
+  class Plain {
+   public:
+    T get() const noexcept {
+      if (rt::g_tracking) rt::plain_access(this, false);
+      return value_;
+    }
+    void set(T v) noexcept {
+      if (rt::g_tracking) rt::plain_access(this, true);
+      value_ = v;
+    }
+    T value_;
+  };
+
+  static void pause() noexcept {
+    if (rt::g_tracking) rt::pause();
+  }
+  static void yield() noexcept { pause(); }
+
+  template <class T>
+  static void wait(Atomic<T>& a, T old) noexcept {
+    for (;;) {
+      if (!(a.load(std::memory_order_acquire) == old)) return;
+      if (!rt::g_tracking) return;  // outside a run nobody could wake us
+      rt::wait_block(&a);
+    }
+  }
+  template <class T>
+  static void notify_all(Atomic<T>& a) noexcept {
+    if (rt::g_tracking) rt::notify_all(&a);
+  }
+};
+
+}  // namespace interleave

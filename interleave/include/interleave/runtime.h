@@ -1,0 +1,43 @@
+// Hooks between the policies (CheckedAtomics, FiberContext) and the engine. Kept tiny and
+// non-template so the policies compile to one flag test plus a call.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "interleave/shadow.h"
+
+namespace interleave::rt {
+
+// True while a logical thread runs test code inside a run. Off in setup(), finish() and
+// invariant(): there the policies behave like plain memory and record nothing.
+extern bool g_tracking;
+
+// A scheduling point before an atomic operation on `addr`; returns its shadow entry.
+ShadowEntry& atomic_point(const void* addr);
+void on_load(ShadowEntry& e, std::memory_order mo);
+void on_store(ShadowEntry& e, std::memory_order mo, bool changed);
+void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);
+// A successful CAS: checks for ABA, then behaves as an RMW.
+void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed);
+
+void plain_access(const void* addr, bool write);
+
+void pause();
+void wait_block(const void* addr);  // the caller saw the awaited value: sleep until notified
+void notify_all(const void* addr);
+
+// Index of the running logical thread's context slot (kMaxThreads for the main context).
+int slot_index() noexcept;
+// Context slot arrays register a reset function, called at the start of every run.
+void register_slot_reset(void (*reset)());
+
+inline bool acquires(std::memory_order mo) noexcept {
+  return mo == std::memory_order_acquire || mo == std::memory_order_consume ||
+         mo == std::memory_order_acq_rel || mo == std::memory_order_seq_cst;
+}
+inline bool releases(std::memory_order mo) noexcept {
+  return mo == std::memory_order_release || mo == std::memory_order_acq_rel ||
+         mo == std::memory_order_seq_cst;
+}
+
+}  // namespace interleave::rt

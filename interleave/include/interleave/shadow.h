@@ -1,0 +1,96 @@
+// Shadow state of the memory a run touches, kept beside it (an Atomic<T> must stay sizeof(T)
+// because it lives in a block's first word). Keyed by address; reset in O(1) per run by
+// bumping a generation number.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "interleave/vector_clock.h"
+
+namespace interleave {
+
+// An atomic location: its modification count, the last value-changing write (for ABA), the
+// release sequence's clock, and what each thread last read.
+struct AtomicShadow {
+  std::uint32_t version = 0;      // writes so far this run
+  std::uint32_t last_change = 0;  // version of the last write that changed the value
+  std::uint32_t change_step = 0;
+  std::int8_t change_tid = -1;
+  bool has_sync = false;
+  VectorClock sync;                            // clock a reader with acquire joins
+  std::uint32_t read_version[kMaxThreads]{};   // version + 1 at thread's last read, 0 = never
+  std::uint32_t read_step[kMaxThreads]{};
+};
+
+// A plain location: FastTrack-style last-write epoch and per-thread read epochs.
+struct PlainShadow {
+  std::int8_t write_tid = -1;
+  bool poisoned = false;
+  std::uint32_t write_clock = 0;
+  std::uint32_t write_step = 0;
+  std::uint32_t read_clock[kMaxThreads]{};
+  std::uint32_t read_step[kMaxThreads]{};
+};
+
+struct ShadowEntry {
+  std::uintptr_t addr = 0;
+  std::uint64_t gen = 0;
+  AtomicShadow atomic;
+  PlainShadow plain;
+};
+
+class ShadowTable {
+ public:
+  ShadowTable() : slots_(256) {}
+
+  void reset() noexcept {
+    ++gen_;
+    used_ = 0;
+  }
+
+  // The entry for `addr`, created fresh (never written, never read) on first use in a run.
+  ShadowEntry& get(std::uintptr_t addr) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    ShadowEntry* e = probe(addr);
+    if (e->gen != gen_) {
+      *e = ShadowEntry{};
+      e->addr = addr;
+      e->gen = gen_;
+      ++used_;
+    }
+    return *e;
+  }
+
+  // The entry for `addr` if it was touched this run.
+  ShadowEntry* find(std::uintptr_t addr) noexcept {
+    ShadowEntry* e = probe(addr);
+    return e->gen == gen_ ? e : nullptr;
+  }
+
+ private:
+  ShadowEntry* probe(std::uintptr_t addr) noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>((addr >> 3) * 0x9E3779B97F4A7C15ull >> 40) & mask;
+    for (;; i = (i + 1) & mask) {
+      ShadowEntry& e = slots_[i];
+      if (e.gen != gen_ || e.addr == addr) return &e;
+    }
+  }
+
+  void grow() {
+    std::vector<ShadowEntry> old(slots_.size() * 2);
+    old.swap(slots_);
+    used_ = 0;
+    for (ShadowEntry& e : old)
+      if (e.gen == gen_) {
+        *probe(e.addr) = e;
+        ++used_;
+      }
+  }
+
+  std::vector<ShadowEntry> slots_;
+  std::uint64_t gen_ = 1;
+  std::size_t used_ = 0;
+};
+
+}  // namespace interleave

@@ -1,0 +1,71 @@
+// Scheduling strategies. The engine asks the strategy at every scheduling point which enabled
+// logical thread runs the next operation. A strategy may run many runs; begin_run() returns
+// false when it has nothing left (DFS exhausted its tree).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace interleave {
+
+struct Decision {
+  std::uint32_t enabled = 0;     // bit t: thread t may run the next operation
+  int current = -1;              // the thread that ran the previous operation, -1 at the start
+  bool current_yielded = false;  // it reached a pause(): switching away is not a preemption
+  std::uint32_t step = 0;        // 0-based index of this scheduling point in the run
+};
+
+// Does running `next` at `d` preempt the current thread?
+inline bool is_preemption(const Decision& d, int next) noexcept {
+  return d.current >= 0 && next != d.current && (d.enabled >> d.current & 1u) &&
+         !d.current_yielded;
+}
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  virtual bool begin_run() = 0;
+  virtual int pick(const Decision& d) = 0;
+  virtual void end_run(std::uint32_t /*steps*/) {}
+  // "random", "pct(d=3)", "dfs(pb=2)", "replay"
+  virtual std::string name() const = 0;
+  // Seed of the current run (random and PCT); 0 for deterministic strategies.
+  virtual std::uint64_t run_seed() const { return 0; }
+  // True once a DFS has explored every schedule within its bound.
+  virtual bool exhausted() const { return false; }
+};
+
+std::unique_ptr<Strategy> make_random(std::uint64_t seed);
+std::unique_ptr<Strategy> make_pct(std::uint64_t seed, int depth);
+std::unique_ptr<Strategy> make_dfs(int preemption_bound);
+// Follows `choices` (one thread id per scheduling point), then runs without preemption.
+std::unique_ptr<Strategy> make_replay(std::string choices);
+
+// A small, fast PRNG (splitmix64) shared by the randomised strategies.
+struct SplitMix {
+  std::uint64_t s;
+  std::uint64_t next() noexcept {
+    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::uint32_t below(std::uint32_t n) noexcept {
+    return static_cast<std::uint32_t>((next() >> 32) * n >> 32);
+  }
+};
+
+// The n-th (0-based) set bit of mask.
+inline int nth_bit(std::uint32_t mask, std::uint32_t n) noexcept {
+  for (; n; --n) mask &= mask - 1;
+  return __builtin_ctz(mask);
+}
+
+// The thread a non-preemptive scheduler runs: the current one if it may continue, else the
+// lowest enabled.
+inline int default_choice(const Decision& d) noexcept {
+  if (d.current >= 0 && (d.enabled >> d.current & 1u) && !d.current_yielded) return d.current;
+  return __builtin_ctz(d.enabled);
+}
+
+}  // namespace interleave

@@ -1,0 +1,94 @@
+// The engine: owns the logical threads (fibers), runs one schedule at a time under a
+// strategy, and implements the runtime hooks (vector clocks, race/ABA/UAF detection,
+// blocking). One engine per process; its fibers and tables are reused by every run.
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "interleave/checker.h"
+#include "interleave/fiber.h"
+#include "interleave/shadow.h"
+#include "interleave/strategy.h"
+
+namespace interleave {
+
+class Engine {
+ public:
+  static Engine& instance();
+
+  // Runs one schedule of `test`. Returns false if it failed (see failure()).
+  bool run_once(Test& test, Strategy& strategy, const Options& options);
+
+  const Failure& failure() const noexcept { return failure_; }
+  const std::string& choices() const noexcept { return choices_; }
+  std::uint32_t steps() const noexcept { return step_; }
+  std::uint64_t aba_events() const noexcept { return aba_events_; }
+
+  // Runtime hooks (see runtime.h).
+  ShadowEntry& atomic_point(const void* addr);
+  void on_load(ShadowEntry& e, std::memory_order mo);
+  void on_store(ShadowEntry& e, std::memory_order mo, bool changed);
+  void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);
+  void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed);
+  void plain_access(const void* addr, bool write);
+  void pause();
+  void wait_block(const void* addr);
+  void notify_all(const void* addr);
+  bool check(bool ok, const char* invariant, const void* address);
+  void report(FailureKind kind, const std::string& what, const void* address) {
+    fail(kind, what, address);
+  }
+  void poison(const void* p, std::size_t n, bool on);
+  int current() const noexcept { return cur_; }
+  std::uint32_t step() const noexcept { return step_; }
+  void register_slot_reset(void (*reset)()) { slot_resets_.push_back(reset); }
+
+ private:
+  enum class State : std::uint8_t { kRunnable, kSpinning, kWaiting, kDone };
+  struct Thread {
+    explicit Thread(std::size_t stack) : fiber(stack) {}
+    Fiber fiber;
+    State state = State::kRunnable;
+    int id = 0;
+    VectorClock clock;
+    bool started = false;
+    bool skip_point = false;  // started by a decision: its first scheduling point is that one
+    bool paused_before = false;
+    std::uint64_t pause_changes = 0;  // value-changing writes seen at the last pause
+    const void* wait_addr = nullptr;
+  };
+
+  Engine();
+  static void thread_entry(void* arg);
+  [[noreturn]] void thread_exit();
+  void schedule(bool yielded);
+  int decide();
+  void run_invariant();
+  // Records the first failure of the run; from a logical thread it ends the run (no return).
+  void fail(FailureKind kind, std::string what, const void* addr);
+  bool poisoned(const void* addr) const noexcept;
+  Thread& me() noexcept { return *threads_[static_cast<std::size_t>(cur_)]; }
+
+  Fiber main_;
+  std::vector<std::unique_ptr<Thread>> threads_;
+  int n_ = 0;
+  int cur_ = -1;
+  Test* test_ = nullptr;
+  Strategy* strategy_ = nullptr;
+  const Options* options_ = nullptr;
+  ShadowTable shadow_;
+  std::uint32_t step_ = 0;
+  std::uint64_t changes_ = 0;  // value-changing atomic writes this run
+  bool yielded_ = false;
+  bool failed_ = false;
+  bool in_run_ = false;
+  Failure failure_;
+  std::uint64_t aba_events_ = 0;
+  std::string choices_;
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> poisoned_;
+  std::vector<void (*)()> slot_resets_;
+};
+
+}  // namespace interleave

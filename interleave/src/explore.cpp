@@ -1,0 +1,120 @@
+// explore(): drives a strategy over many runs of one test and reports the first failure.
+#include <cstdio>
+#include <cstdlib>
+
+#include "engine.h"
+#include "interleave/checker.h"
+
+namespace interleave {
+namespace {
+
+std::unique_ptr<Strategy> make_strategy(const Options& o, std::string& error) {
+  switch (o.strategy) {
+    case StrategyKind::kRandom: return make_random(o.seed);
+    case StrategyKind::kPct: return make_pct(o.seed, o.pct_depth);
+    case StrategyKind::kDfs: return make_dfs(o.preemption_bound);
+    case StrategyKind::kReplay: {
+      std::string choices;
+      if (!decode_schedule(o.schedule, choices)) {
+        error = "malformed schedule string '" + o.schedule + "'";
+        return nullptr;
+      }
+      return make_replay(std::move(choices));
+    }
+  }
+  return nullptr;
+}
+
+// INTERLEAVE_REPLAY=<test name>=<schedule> turns explore() of that test into a replay.
+void apply_replay_env(const std::string& test, Options& o) {
+  const char* env = std::getenv("INTERLEAVE_REPLAY");
+  if (!env) return;
+  const std::string s = env;
+  const auto eq = s.rfind('=');
+  if (eq == std::string::npos || s.substr(0, eq) != test) return;
+  o.strategy = StrategyKind::kReplay;
+  o.schedule = s.substr(eq + 1);
+  o.max_runs = 1;
+  std::fprintf(stderr, "interleave: %s: replaying schedule from INTERLEAVE_REPLAY\n", test.c_str());
+}
+
+}  // namespace
+
+const char* to_string(FailureKind k) noexcept {
+  switch (k) {
+    case FailureKind::kInvariant: return "invariant";
+    case FailureKind::kDataRace: return "data-race";
+    case FailureKind::kAba: return "aba";
+    case FailureKind::kUseAfterFree: return "use-after-free";
+    case FailureKind::kDeadlock: return "deadlock";
+    case FailureKind::kLivelock: return "livelock";
+    case FailureKind::kDiverged: return "diverged";
+    case FailureKind::kLinearizability: return "linearizability";
+  }
+  return "?";
+}
+
+std::string Result::summary() const {
+  std::string s = test + ": " + strategy + " " + std::to_string(runs) + " runs";
+  if (seed || strategy.rfind("random", 0) == 0 || strategy.rfind("pct", 0) == 0)
+    s += ", seed " + std::to_string(seed);
+  if (exhausted) s += ", exhausted";
+  if (aba_events) s += ", " + std::to_string(aba_events) + " ABA events";
+  s += failed ? ", FAILED at run " + std::to_string(failing_run) + " (" + to_string(failure.kind) + ")"
+              : ", no failure";
+  return s;
+}
+
+std::string Result::report() const {
+  if (!failed) return summary();
+  char addr[32] = "-";
+  if (failure.address) std::snprintf(addr, sizeof addr, "%p", failure.address);
+  std::string r = "interleave: FAILED " + test + " [" + to_string(failure.kind) + "] " + failure.what +
+                  "\n  logical thread " + std::to_string(failure.thread) + ", step " +
+                  std::to_string(failure.step) + ", address " + addr + "\n  strategy " + strategy +
+                  ", seed " + std::to_string(seed) + ", run " + std::to_string(failing_run) +
+                  " of " + std::to_string(runs) + "\n  schedule " + schedule +
+                  "\n  replay: interleave-replay --test " + test + " --schedule " + schedule +
+                  "\n     or: INTERLEAVE_REPLAY='" + test + "=" + schedule + "' <this test binary>\n";
+  return r;
+}
+
+Result explore(Test& test, const Options& options) {
+  Options o = options;
+  Result r;
+  r.test = test.name();
+  apply_replay_env(r.test, o);
+  std::string error;
+  auto strategy = make_strategy(o, error);
+  if (!strategy) {
+    r.failed = true;
+    r.failure.kind = FailureKind::kDiverged;
+    r.failure.what = error;
+    std::fprintf(stderr, "interleave: %s\n", error.c_str());
+    return r;
+  }
+  r.strategy = strategy->name();
+  r.seed = o.seed;
+  Engine& engine = Engine::instance();
+  while (r.runs < o.max_runs && strategy->begin_run()) {
+    ++r.runs;
+    const bool ok = engine.run_once(test, *strategy, o);
+    r.steps += engine.steps();
+    r.aba_events += engine.aba_events();
+    if (ok) continue;
+    ++r.failures;
+    if (!r.failed) {
+      r.failed = true;
+      r.failure = engine.failure();
+      r.seed = strategy->run_seed();
+      r.failing_run = r.runs;
+      r.schedule = encode_schedule(engine.choices());
+    }
+    if (o.stop_on_failure) break;
+  }
+  r.exhausted = strategy->exhausted();
+  if (r.failed && !o.quiet) std::fputs(r.report().c_str(), stderr);
+  return r;
+}
+
+}  // namespace interleave

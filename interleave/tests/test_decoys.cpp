@@ -1,0 +1,73 @@
+// The checker's teeth: every deliberately broken variant in decoys/ must be reported by DFS
+// (preemption bound 2), by random and by PCT, and its printed schedule must replay the same
+// failure. The number of runs each strategy needed is printed.
+#include <string>
+
+#include "scenario_runner.h"
+
+namespace interleave::testing {
+namespace {
+
+struct DecoyCase {
+  const char* scenario;
+  FailureKind expected;
+};
+
+class Decoy : public ::testing::TestWithParam<DecoyCase> {};
+
+void expect_found(const Result& r, FailureKind expected) {
+  ASSERT_TRUE(r.failed) << "the checker missed the decoy: " << r.summary();
+  EXPECT_EQ(r.failure.kind, expected) << r.report();
+}
+
+TEST_P(Decoy, DfsFindsIt) {
+  const Result r = run_scenario(GetParam().scenario, StrategyKind::kDfs, 100000, 2, true);
+  expect_found(r, GetParam().expected);
+}
+
+TEST_P(Decoy, RandomFindsIt) {
+  const Result r = run_scenario(GetParam().scenario, StrategyKind::kRandom, 20000, 2, true);
+  expect_found(r, GetParam().expected);
+}
+
+TEST_P(Decoy, PctFindsIt) {
+  const Result r = run_scenario(GetParam().scenario, StrategyKind::kPct, 20000, 2, true);
+  expect_found(r, GetParam().expected);
+}
+
+TEST_P(Decoy, ItsScheduleReplays) {
+  const Result r = run_scenario(GetParam().scenario, StrategyKind::kRandom, 20000, 2, true);
+  ASSERT_TRUE(r.failed);
+  const Scenario* sc = find_scenario(GetParam().scenario);
+  Options o = sc->options;
+  o.strategy = StrategyKind::kReplay;
+  o.schedule = r.schedule;
+  o.quiet = true;
+  auto t = sc->make();
+  const Result again = explore(*t, o);
+  ASSERT_TRUE(again.failed) << "replay of " << r.schedule << " did not fail";
+  EXPECT_EQ(again.failure.kind, r.failure.kind);
+  EXPECT_EQ(again.failure.what, r.failure.what);
+  EXPECT_EQ(again.failure.step, r.failure.step);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, Decoy,
+    ::testing::Values(DecoyCase{"decoy.treiber_no_tag", FailureKind::kAba},
+                      DecoyCase{"decoy.treiber_no_tag.noaba", FailureKind::kInvariant},
+                      DecoyCase{"decoy.publish_before_link", FailureKind::kInvariant},
+                      DecoyCase{"decoy.publish_before_link.observed", FailureKind::kInvariant},
+                      DecoyCase{"decoy.relaxed_publish", FailureKind::kDataRace},
+                      DecoyCase{"decoy.length_after_publish", FailureKind::kInvariant},
+                      DecoyCase{"decoy.length_after_publish.observed", FailureKind::kInvariant},
+                      DecoyCase{"decoy.length_before_unlink", FailureKind::kInvariant},
+                      DecoyCase{"decoy.length_before_unlink.observed", FailureKind::kInvariant}),
+    [](const auto& info) {
+      std::string n = info.param.scenario;
+      for (char& c : n)
+        if (c == '.') c = '_';
+      return n;
+    });
+
+}  // namespace
+}  // namespace interleave::testing
