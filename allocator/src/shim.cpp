@@ -1,13 +1,15 @@
 // libhakmem.so: the standard allocation functions, so LD_PRELOAD makes hakmem the process
-// allocator. Each forwards to the hak_* function of the same meaning.
+// allocator. malloc and free go straight to the inlined hot paths; the rest forward to the
+// hak_* function of the same meaning.
 #include <stddef.h>
 
 #include "hakmem/hakmem.h"
+#include "production.h"
 
 #define HAKMEM_SHIM extern "C" __attribute__((visibility("default")))
 
-HAKMEM_SHIM void* malloc(size_t size) noexcept { return hak_malloc(size); }
-HAKMEM_SHIM void free(void* p) noexcept { hak_free(p); }
+HAKMEM_SHIM void* malloc(size_t size) noexcept { return hakmem::production().malloc(size); }
+HAKMEM_SHIM void free(void* p) noexcept { hakmem::production().free(p); }
 HAKMEM_SHIM void* calloc(size_t n, size_t size) noexcept { return hak_calloc(n, size); }
 HAKMEM_SHIM void* realloc(void* p, size_t size) noexcept { return hak_realloc(p, size); }
 HAKMEM_SHIM void* reallocarray(void* p, size_t n, size_t size) noexcept { return hak_reallocarray(p, n, size); }

@@ -29,6 +29,20 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   std::memset(r, 0, sizeof *r);
   detail::CheckErrors err{r};
   LockGuard heaps_guard(heaps_lock_);
+  // Pool: carved = v1 free + hotbox + live. (Before the arena lock: the order is pool, arena.)
+  for (unsigned c = 0; c < kPoolClassCount; ++c) {
+    LockGuard g(pool_[c].lock);
+    std::uint64_t carved = 0, hot = 0, n = 0;
+    for (SuperslabHeader* ss = pool_[c].all; ss; ss = ss->next) carved += ss->pool_carved.load(std::memory_order_relaxed);
+    for (void* p = pool_[c].free_list; p && n <= carved; p = *static_cast<void**>(p)) ++n;
+    for (HeapT* h = all_heaps_; h; h = h->next_all) hot += h->hot[c].count;
+    if (n != pool_[c].free_count) err.add("pool P%u: free list holds %llu blocks, free_count says %u", c, (unsigned long long)n, pool_[c].free_count);
+    if (n + hot > carved)
+      err.add("pool P%u: %llu free + %llu hot > %llu carved", c, (unsigned long long)n, (unsigned long long)hot, (unsigned long long)carved);
+    else
+      r->pool_live_blocks += carved - n - hot;
+  }
+
   LockGuard arena_guard(arena_lock_);
   const std::size_t nss = arena_top() >> kSuperslabShift;
   // One bit per possible block of every slab: a block seen twice is on two lists at once.
@@ -140,20 +154,6 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       r->tiny_free_blocks += s.free_count + (s.capacity - carved);
       r->tiny_capacity_blocks += s.capacity;
     }
-  }
-
-  // Pool: carved = v1 free + hotbox + live.
-  for (unsigned c = 0; c < kPoolClassCount; ++c) {
-    LockGuard g(pool_[c].lock);
-    std::uint64_t carved = 0, hot = 0, n = 0;
-    for (SuperslabHeader* ss = pool_[c].all; ss; ss = ss->next) carved += ss->pool_carved.load(std::memory_order_relaxed);
-    for (void* p = pool_[c].free_list; p && n <= carved; p = *static_cast<void**>(p)) ++n;
-    for (HeapT* h = all_heaps_; h; h = h->next_all) hot += h->hot[c].count;
-    if (n != pool_[c].free_count) err.add("pool P%u: free list holds %llu blocks, free_count says %u", c, (unsigned long long)n, pool_[c].free_count);
-    if (n + hot > carved)
-      err.add("pool P%u: %llu free + %llu hot > %llu carved", c, (unsigned long long)n, (unsigned long long)hot, (unsigned long long)carved);
-    else
-      r->pool_live_blocks += carved - n - hot;
   }
 
   r->large_live_blocks = large_.size();

@@ -215,15 +215,13 @@ void Allocator<Cfg>::postfork_child() noexcept {
   arena_lock_.reset_after_fork();
   for (auto& p : pool_) p.lock.reset_after_fork();
   heaps_lock_.reset_after_fork();
-  // Only the forking thread exists in the child: every other live heap becomes an orphan (its
-  // cached blocks stay in it, valid, for whoever adopts it). The drainer thread is gone too.
+  // Only the forking thread exists in the child. Another thread may have been inside an
+  // operation on its own heap when fork() copied memory, so those heaps may be inconsistent:
+  // they are retired, never adopted. Their blocks stay valid; frees of them go to their remote
+  // lists and are simply never drained (the child leaks them rather than risk corruption).
   HeapT* self = heap();
-  for (HeapT* h = all_heaps_; h; h = h->next_all) {
-    if (h == self || h->orphaned) continue;
-    h->orphaned = true;
-    h->next_orphan = orphans_;
-    orphans_ = h;
-  }
+  for (HeapT* h = all_heaps_; h; h = h->next_all)
+    if (h != self && !h->orphaned) h->retired = true;
   drainer_running_.store(false);  // restarted by the next wake_drainer() if opt_.bg_spill
 }
 

@@ -37,6 +37,7 @@ struct Heap {
   Heap* next_all = nullptr;     // every heap of the instance
   Heap* next_orphan = nullptr;  // orphan list
   bool orphaned = false;
+  bool retired = false;  // owned by a thread that a fork() left behind: never adopted
   std::uint32_t id = 0;
   std::uint32_t map_bytes = 0;
   // Other threads push here; keep it off the owner's hot cache lines.
