@@ -1,0 +1,76 @@
+#include "hakmem_ops/model.h"
+
+#include <cstring>
+
+namespace hakmem_ops {
+
+const char* to_string(BlockKind k) {
+  static const char* const names[] = {"tiny", "pool", "large"};
+  return names[static_cast<unsigned>(k)];
+}
+
+std::uint64_t pattern_seed(unsigned slot, std::size_t size, std::uint64_t generation) {
+  std::uint64_t z = (std::uint64_t{slot} << 48) ^ (std::uint64_t{size} << 8) ^ (generation * 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (z ^ (z >> 31)) | 1;
+}
+
+namespace {
+// Word k of the pattern; distinct blocks have distinct seeds, so a stray write from one block
+// into another shows up as a wrong word.
+inline std::uint64_t word(std::uint64_t seed, std::size_t k) { return seed * (2 * k + 1) + k; }
+}  // namespace
+
+void fill_pattern(void* p, std::size_t bytes, std::uint64_t seed) {
+  auto* b = static_cast<unsigned char*>(p);
+  std::size_t k = 0;
+  for (; (k + 1) * 8 <= bytes; ++k) {
+    const std::uint64_t w = word(seed, k);
+    std::memcpy(b + k * 8, &w, 8);
+  }
+  const std::uint64_t w = word(seed, k);
+  std::memcpy(b + k * 8, &w, bytes - k * 8);
+}
+
+std::optional<std::size_t> check_pattern(const void* p, std::size_t bytes, std::uint64_t seed,
+                                         std::size_t from) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  for (std::size_t k = from / 8; k * 8 < bytes; ++k) {
+    const std::uint64_t w = word(seed, k);
+    unsigned char expect[8];
+    std::memcpy(expect, &w, 8);
+    for (std::size_t i = k * 8 < from ? from - k * 8 : 0; i < 8 && k * 8 + i < bytes; ++i)
+      if (b[k * 8 + i] != expect[i]) return k * 8 + i;
+  }
+  return std::nullopt;
+}
+
+std::optional<unsigned> Model::overlapping(const void* p, std::size_t n) const {
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  const std::size_t len = n ? n : 1;
+  auto it = by_addr_.upper_bound(a);  // first block starting after a
+  if (it != by_addr_.end() && it->first < a + len) return it->second;
+  if (it != by_addr_.begin()) {
+    --it;
+    const LiveBlock& b = slots_[it->second];
+    if (it->first + (b.usable ? b.usable : 1) > a) return it->second;
+  }
+  return std::nullopt;
+}
+
+void Model::insert(unsigned slot, const LiveBlock& b) {
+  slots_[slot] = b;
+  by_addr_[reinterpret_cast<std::uintptr_t>(b.ptr)] = slot;
+  ++counts_[static_cast<unsigned>(b.kind)];
+}
+
+LiveBlock Model::erase(unsigned slot) {
+  LiveBlock b = slots_[slot];
+  by_addr_.erase(reinterpret_cast<std::uintptr_t>(b.ptr));
+  --counts_[static_cast<unsigned>(b.kind)];
+  slots_[slot] = LiveBlock{};
+  return b;
+}
+
+}  // namespace hakmem_ops
