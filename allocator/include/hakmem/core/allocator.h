@@ -112,7 +112,7 @@ class Allocator {
   void* tiny_alloc_slow(unsigned cls) noexcept;
   void tiny_free(void* p, SuperslabHeader* ss) noexcept;
   Slab* validate_tiny(const void* p, SuperslabHeader* ss, const char* op) noexcept;
-  void front_overflow(HeapT* h, unsigned cls) noexcept;
+  [[gnu::noinline]] void front_overflow(HeapT* h, unsigned cls, void* freed) noexcept;
   void return_block(HeapT* h, void* p) noexcept;
   void slab_free(HeapT* h, Slab* s, void* p) noexcept;
   std::uint32_t refill_from_slabs(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
@@ -262,7 +262,7 @@ inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
   if (HAKMEM_LIKELY(h != nullptr && ss->owner == h)) {
     if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kFront, p, 0, 0);
     auto& f = h->front[cls];
-    if (HAKMEM_UNLIKELY(f.count == kFrontCapacity[cls])) front_overflow(h, cls);
+    if (HAKMEM_UNLIKELY(f.count == kFrontCapacity[cls])) return front_overflow(h, cls, p);
     f.slots[f.count++] = p;
     tel_.tiny_class.free_hit[cls].inc();
     return;

@@ -70,10 +70,11 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
   return p;
 }
 
-// The front cache of `cls` is full: its older half leaves. Flow control: push to the spill
-// queue while its length is below the target; the rest goes back to slabs (or owners).
+// The front cache of `cls` is full: its older half leaves, then `freed` goes in. Flow control:
+// push to the spill queue while its length is below the target; the rest goes back to slabs
+// (or owners). Out of line, so the free fast path stays small.
 template <class Cfg>
-void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls) noexcept {
+void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcept {
   auto& f = h->front[cls];
   const std::uint32_t half = kFrontCapacity[cls] / 2;
   const std::uint32_t len = flow_length(cls);
@@ -97,6 +98,8 @@ void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls) noexcept {
     trace_.record({Ev::kSlabReturn, Path::kSlab, std::uint8_t(cls), 0, 0, half - to_spill, 0, 0});
   }
   if (to_spill && len + to_spill >= target / 2) wake_drainer();
+  f.slots[f.count++] = freed;
+  tel_.tiny_class.free_hit[cls].inc();
 }
 
 // A free block leaves a cache or queue: to its slab if `h` owns it, else to its owner.
