@@ -41,12 +41,12 @@ class Fiber {
   Entry entry_ = nullptr;
   void* arg_ = nullptr;
   // ASan bookkeeping.
-  void* fake_stack_ = nullptr;
-  const void* asan_bottom_ = nullptr;
-  std::size_t asan_size_ = 0;
+  [[maybe_unused]] void* fake_stack_ = nullptr;
+  [[maybe_unused]] const void* asan_bottom_ = nullptr;
+  [[maybe_unused]] std::size_t asan_size_ = 0;
   // TSan fiber handle.
-  void* tsan_fiber_ = nullptr;
-  bool tsan_owned_ = false;
+  [[maybe_unused]] void* tsan_fiber_ = nullptr;
+  [[maybe_unused]] bool tsan_owned_ = false;
 };
 
 }  // namespace interleave
