@@ -1,0 +1,223 @@
+// Fuzz target `threads`: multi-threaded allocator programs under the interleaving checker
+// (interleave/), so bugs in the spill queue, remote frees and thread exit are fuzzable and an
+// input replays exactly: the input encodes each logical thread's program AND the schedule.
+//
+// The allocator is Allocator<Config<0, interleave::CheckedAtomics, interleave::FiberContext>>:
+// every atomic is a scheduling point, Plain cells (remote-list links) are race-checked, each
+// fiber has its own heap. Threads hand blocks to each other through mailboxes (release/acquire
+// atomics), so frees by non-owners go through the remote lists; threads flush, drain the spill
+// queues and exit mid-program (their heaps are orphaned and adopted by later attaches).
+//
+// Checked: invariant 1 (a block is never handed out twice while live; contents survive; the
+// harness keeps a live set and patterns), invariant 6 after every step (spill length within the
+// list length plus what can be in flight, never "negative"), and at the end, after every thread
+// exited and the main context freed the mailboxes' blocks and quiesced, check() must report no
+// errors, zero live blocks and nothing in transit (invariants 4, 5). Data races, deadlocks and
+// livelocks are the checker's own reports.
+//
+// Input: byte 0: threads (2..4) and spill target; then per thread a length byte (ops = b % 24)
+// and two bytes per op; every remaining byte is one scheduling decision: the (b % n)-th of the
+// n runnable threads runs next. Once they run out, threads run without preemption.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/instance.h"
+#include "common/pattern.h"
+#include "engine.h"
+#include "hakmem/core/allocator.h"
+#include "interleave/checked_atomics.h"
+#include "interleave/checker.h"
+#include "interleave/fiber_context.h"
+#include "interleave/strategy.h"
+
+namespace {
+
+using Alloc = hakmem::Allocator<hakmem::Config<0, interleave::CheckedAtomics, interleave::FiberContext>>;
+using MailBox = interleave::CheckedAtomics::Atomic<std::uintptr_t>;
+constexpr int kMaxThreads = 4;
+constexpr unsigned kOwnSlots = 4, kMailboxes = 4;
+
+struct ThreadOp {
+  std::uint8_t kind, arg;
+};
+
+// The tag of a block's pattern: its address, so a mailbox carries only the pointer.
+std::uint32_t tag_of(const void* p) { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p) >> 4); }
+
+class ProgramTest final : public interleave::Test {
+ public:
+  int n = 2;
+  std::uint32_t spill_target = 16;
+  std::vector<ThreadOp> programs[kMaxThreads];
+
+  std::string name() const override { return "fuzz.threads"; }
+  int threads() const override { return n; }
+
+  void setup() override {
+    a_ = &instance_.fresh(hakmem::fuzz::fuzz_options(spill_target));
+    for (auto& m : mail_) m.store(0, std::memory_order_relaxed);
+    for (auto& t : own_)
+      for (auto& s : t) s = nullptr;
+    live_.clear();
+    sizes_.clear();
+  }
+
+  void thread(int t) override {
+    for (const ThreadOp& op : programs[t]) run(t, op);
+    for (auto& s : own_[t]) release(s);
+    a_->thread_exit();
+  }
+
+  // Invariant 6 while running: list length <= length <= list length + in flight (a chain
+  // push is at most half a front cache, 64 blocks, per thread).
+  void invariant() override {
+    for (unsigned c = 0; c < hakmem::kTinyClassCount; ++c) {
+      auto& st = a_->spill(c);
+      const std::uint32_t len = st.length();
+      std::uint32_t blocks = 0;
+      st.for_each_quiescent([&](void*) { ++blocks; });
+      interleave::check(len < 0x80000000u, "invariant 6: the spill length never goes negative", &st);
+      interleave::check(blocks <= len + static_cast<std::uint32_t>(n), "invariant 6: spill length >= list length - pops in flight", &st);
+      interleave::check(len <= blocks + 64u * static_cast<std::uint32_t>(n), "invariant 6: spill length <= list length + pushes in flight", &st);
+    }
+  }
+
+  void finish() override {
+    for (auto& m : mail_) {  // the main context frees what is left: remote frees to orphans
+      void* p = reinterpret_cast<void*>(m.peek());
+      if (p) release_block(p);
+    }
+    a_->quiesce();
+    hak_heap_report r;
+    const int rc = a_->check(&r);
+    interleave::check(rc == 0, r.first_error[0] ? r.first_error : "heap check after quiescence");
+    interleave::check(r.tiny_live_blocks == 0 && r.pool_live_blocks == 0 && r.large_live_blocks == 0,
+                      "invariant 4: every freed block comes back (zero live after quiesce)");
+    interleave::check(r.tiny_transit_blocks == 0 && r.remote_pending == 0,
+                      "invariant 5: remote frees reach the owner; exited threads lose nothing");
+  }
+
+ private:
+  void run(int t, ThreadOp op) {
+    void*& own = own_[t][op.arg % kOwnSlots];
+    switch (op.kind % 8) {
+      case 0:
+      case 1: {  // malloc into an own slot: mostly tiny sizes at class boundaries, some mid-size
+        release(own);
+        const std::size_t size = op.kind & 8 ? 1025 + op.arg * 64u : hakmem::kTinySizes[op.arg % 8] - (op.arg >> 3) % 2;
+        void* p = a_->malloc(size);
+        interleave::check(p != nullptr, "invariant 8: a request succeeds when the OS does");
+        interleave::check(live_.insert(p).second, "invariant 1: no block is handed out while it is live", p);
+        hakmem::fuzz::fill_pattern(p, size, tag_of(p));
+        sizes_[p] = size;
+        own = p;
+        break;
+      }
+      case 2:
+        release(own);
+        break;
+      case 3: {  // hand an own block to whoever takes mailbox m; free what was there
+        if (!own) break;
+        void* old = reinterpret_cast<void*>(mail_[op.arg % kMailboxes].exchange(reinterpret_cast<std::uintptr_t>(own), std::memory_order_acq_rel));
+        own = nullptr;
+        if (old) release_block(old);
+        break;
+      }
+      case 4: {  // take mailbox m and free its block (usually a remote free)
+        void* p = reinterpret_cast<void*>(mail_[op.arg % kMailboxes].exchange(0, std::memory_order_acq_rel));
+        if (p) release_block(p);
+        break;
+      }
+      case 5:
+        a_->thread_flush();
+        break;
+      case 6:
+        a_->drain_spill();
+        break;
+      case 7:
+        a_->thread_exit();  // the next allocation attaches (adopts an orphan or makes a heap)
+        break;
+    }
+  }
+  void release(void*& slot) {
+    if (slot) release_block(slot);
+    slot = nullptr;
+  }
+  void release_block(void* p) {
+    const std::size_t size = sizes_[p];
+    interleave::check(hakmem::fuzz::find_pattern_damage(p, size, tag_of(p)) == SIZE_MAX,
+                      "invariant 1: contents survive until freed", p);
+    interleave::check(live_.erase(p) == 1, "harness: freeing a block that is not live", p);
+    a_->free(p);
+  }
+
+  hakmem::fuzz::Instance<Alloc> instance_;
+  Alloc* a_ = nullptr;
+  MailBox mail_[kMailboxes];
+  void* own_[kMaxThreads][kOwnSlots] = {};
+  std::set<void*> live_;
+  std::map<void*, std::size_t> sizes_;
+};
+
+// The schedule from the input: each decision picks among the runnable threads.
+class InputSchedule final : public interleave::Strategy {
+ public:
+  InputSchedule(const std::uint8_t* p, const std::uint8_t* end) : p_(p), end_(end) {}
+  bool begin_run() override { return !std::exchange(ran_, true); }
+  int pick(const interleave::Decision& d) override {
+    if (p_ == end_) return interleave::default_choice(d);
+    return interleave::nth_bit(d.enabled, *p_++ % static_cast<unsigned>(__builtin_popcount(d.enabled)));
+  }
+  std::string name() const override { return "fuzz-input"; }
+
+ private:
+  const std::uint8_t* p_;
+  const std::uint8_t* end_;
+  bool ran_ = false;
+};
+
+ProgramTest& test() {
+  static ProgramTest* t = new ProgramTest;  // lives for the process: fibers are reused
+  return *t;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::uint8_t* p = data;
+  const std::uint8_t* end = data + size;
+  auto next = [&]() -> std::uint8_t { return p < end ? *p++ : 0; };
+  ProgramTest& t = test();
+  const std::uint8_t head = next();
+  t.n = 2 + head % 3;
+  static constexpr std::uint32_t kTargets[] = {1, 4, 16, 256};
+  t.spill_target = kTargets[(head >> 2) % 4];
+  for (int k = 0; k < kMaxThreads; ++k) {
+    t.programs[k].clear();
+    if (k >= t.n) continue;
+    for (unsigned len = next() % 24; len; --len) {
+      const std::uint8_t kind = next();
+      t.programs[k].push_back({kind, next()});
+    }
+  }
+  InputSchedule schedule(p, end);
+  interleave::Options opt;
+  opt.max_steps = 200000;
+  opt.aba_fatal = false;  // remote-list heads see benign ABA (empty again after a take_all)
+  interleave::Engine& engine = interleave::Engine::instance();
+  if (!engine.run_once(t, schedule, opt)) {
+    const interleave::Failure& f = engine.failure();
+    std::fprintf(stderr, "FUZZ FAILURE [threads] %s: %s: pointer=%p thread=%d step=%u\n  schedule %s\n",
+                 interleave::to_string(f.kind), f.what.c_str(), f.address, f.thread, f.step,
+                 interleave::encode_schedule(engine.choices()).c_str());
+    std::fflush(stderr);
+    std::abort();
+  }
+  return 0;
+}
