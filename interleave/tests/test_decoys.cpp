@@ -1,6 +1,7 @@
 // The checker's teeth: every deliberately broken variant in decoys/ must be reported by DFS
 // (preemption bound 2), by random and by PCT, and its printed schedule must replay the same
 // failure. The number of runs each strategy needed is printed.
+#include <cctype>
 #include <string>
 
 #include "scenario_runner.h"
@@ -14,6 +15,22 @@ struct DecoyCase {
 };
 
 class Decoy : public ::testing::TestWithParam<DecoyCase> {};
+
+// Failure texts name addresses; a replay builds a fresh Test object, possibly elsewhere.
+std::string without_addresses(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s.compare(i, 2, "0x") == 0) {
+      out += "0x?";
+      i += 2;
+      while (i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]))) ++i;
+      --i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
 
 void expect_found(const Result& r, FailureKind expected) {
   ASSERT_TRUE(r.failed) << "the checker missed the decoy: " << r.summary();
@@ -47,7 +64,8 @@ TEST_P(Decoy, ItsScheduleReplays) {
   const Result again = explore(*t, o);
   ASSERT_TRUE(again.failed) << "replay of " << r.schedule << " did not fail";
   EXPECT_EQ(again.failure.kind, r.failure.kind);
-  EXPECT_EQ(again.failure.what, r.failure.what);
+  EXPECT_EQ(without_addresses(again.failure.what), without_addresses(r.failure.what));
+  EXPECT_EQ(again.failure.thread, r.failure.thread);
   EXPECT_EQ(again.failure.step, r.failure.step);
 }
 
