@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage() {
   cat <<USAGE
 usage: $(basename "$0") [--reps N] [--long] [--build-dir DIR] [--allocators a,b,...] [--ab [ARGS...]]
-  --reps N          repetitions per (allocator, benchmark); the median is reported (default 7)
+  --reps N          repetitions per (allocator, benchmark); the median is reported (default 5)
   --long            10x the operations and 11 reps (several minutes)
   --build-dir DIR   where bin/bench_* and lib/libhakmem.so live (default build/release)
   --allocators LIST subset of: hakmem,glibc,mimalloc,jemalloc,tcmalloc (default all)
@@ -21,7 +21,7 @@ if [[ "${1:-}" == "--ab" ]]; then
   exec "$(dirname "${BASH_SOURCE[0]}")/ab_telemetry.sh" "$@"
 fi
 
-reps=7 scale=1 build="$BENCH_ROOT/build/release" only=""
+reps=5 scale=1 build="$BENCH_ROOT/build/release" only=""
 while (($#)); do
   case "$1" in
     --reps) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die_usage "--reps needs a positive integer"; reps=$2; shift ;;
@@ -54,7 +54,7 @@ done
 ((${#allocators[@]})) || die_usage "no allocator left to run"
 
 ensure_bench_binaries "$build" || exit 1
-rm_ops=$((20000000 * scale)) mid_ops=$((4000000 * scale)) ct_ops=$((2000000 * scale))
+rm_ops=$((10000000 * scale)) mid_ops=$((2000000 * scale)) ct_ops=$((1000000 * scale))
 declare -A cmd=(
   [random_mixed]="$build/bin/bench_random_mixed --ops $rm_ops --seed 42"
   [random_mixed_2t]="$build/bin/bench_random_mixed --ops $rm_ops --threads 2 --seed 42"
@@ -83,14 +83,15 @@ for ((r = 0; r < reps; r++)); do
   echo "  rep $((r + 1))/$reps done" >&2
 done
 
-declare -A med
+declare -A med spread
 for a in "${allocators[@]}"; do
   for b in "${benches[@]}"; do
     med[$a.$b]="$( [[ -s "$work/$a.$b" ]] && median "$work/$a.$b" || echo FAIL)"
+    spread[$a.$b]="$( [[ -s "$work/$a.$b" ]] && spread_pct "$work/$a.$b" || echo -)"
   done
 done
 
-printf '\n%-10s %-16s %16s %10s\n' allocator benchmark "ops/s (median)" "vs hakmem"
+printf '\n%-10s %-16s %16s %10s %8s\n' allocator benchmark "ops/s (median)" "vs hakmem" spread
 for b in "${benches[@]}"; do
   for a in "${allocators[@]}"; do
     v=${med[$a.$b]} base=${med[hakmem.$b]:-}
@@ -98,10 +99,11 @@ for b in "${benches[@]}"; do
     if [[ "$v" != FAIL && -n "$base" && "$base" != FAIL ]]; then
       ratio=$(awk -v v="$v" -v h="$base" 'BEGIN { printf "%.2fx", v / h }')
     fi
-    printf '%-10s %-16s %16s %10s\n' "$a" "$b" "$v" "$ratio"
+    printf '%-10s %-16s %16s %10s %8s\n' "$a" "$b" "$v" "$ratio" "${spread[$a.$b]}"
   done
 done
-echo "(vs hakmem = allocator ops/s / hakmem ops/s; above 1.00x is faster than hakmem)"
+echo "(vs hakmem = allocator ops/s / hakmem ops/s, above 1.00x is faster than hakmem;"
+echo " spread = (max - min) / median over the reps; load at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 if ((failed)); then
   echo; echo "FAILED RUNS:"

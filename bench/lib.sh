@@ -16,6 +16,13 @@ median() {
     if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# spread_pct FILE: (max - min) / median of the numbers in FILE, as a percentage (noise gauge).
+spread_pct() {
+  local m
+  m="$(median "$1")"
+  sort -g "$1" | awk -v m="$m" 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f%%\n", (hi - lo) / m * 100 }'
+}
+
 # run_bench OUT_FILE PRELOAD BINARY ARGS...: runs one benchmark, appends its ops/s to OUT_FILE.
 # Returns non-zero (and keeps the output in OUT_FILE.log) when the run fails or prints no result.
 run_bench() {
