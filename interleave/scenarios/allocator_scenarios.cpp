@@ -8,6 +8,10 @@
 //                             t1 frees two of H's blocks remotely.
 //   alloc.exit_vs_remote.3t   t0 adopts H and exits (orphaning it again); t1 frees H's blocks
 //                             remotely meanwhile; t2 starts later and adopts whatever is free.
+//   alloc.drainer_vs_spill.2t t0 is the background drainer (run_drainer, sleeping in A::wait);
+//                             t1 overflows its 1 KiB front cache so blocks spill under flow
+//                             control, then asks the drainer to stop. The drainer has no heap,
+//                             so what it drains goes back through t1's remote list.
 // Checked: no malloc returns a block that is live (invariant 1); at quiescence (after
 // quiesce()), the heap check is clean (invariant 4) and exactly the blocks never freed are
 // live: each remote free arrived exactly once (invariant 5; a lost free stays live, a
@@ -26,7 +30,7 @@ namespace {
 
 using Alloc = hakmem::Allocator<hakmem::Config<0, CheckedAtomics, FiberContext>>;
 
-enum class Shape { kRemoteVsDrain, kExitVsRemote };
+enum class Shape { kRemoteVsDrain, kExitVsRemote, kDrainerVsSpill };
 
 class AllocatorTest : public Test {
  public:
@@ -34,13 +38,15 @@ class AllocatorTest : public Test {
   ~AllocatorTest() override { alloc_.reset(); }
 
   std::string name() const override { return name_; }
-  int threads() const override { return shape_ == Shape::kRemoteVsDrain ? 2 : 3; }
+  int threads() const override { return shape_ == Shape::kExitVsRemote ? 3 : 2; }
 
   void setup() override {
     alloc_.reset();
     hakmem::Options o;
     o.arena_bytes = std::size_t{64} << 20;  // small reservation: one instance per run
+    o.spill_target = 6;                     // flow control engages within a few frees
     alloc_.emplace(o);
+    spilled_ = false;
     for (int i = 0; i < kBlocks; ++i) {
       blocks_[i] = alloc_->malloc(16);
       live_[i] = blocks_[i] != nullptr;
@@ -50,6 +56,7 @@ class AllocatorTest : public Test {
 
   void thread(int t) override {
     Alloc& a = *alloc_;
+    if (shape_ == Shape::kDrainerVsSpill) return t == 0 ? a.run_drainer() : spill_and_stop(a);
     if (t == 1) {  // the remote freer
       for (int i = 0; i < 2; ++i) {
         live_[i] = false;  // before the free: once freed the block may come back at once
@@ -68,8 +75,26 @@ class AllocatorTest : public Test {
     if (shape_ == Shape::kExitVsRemote) a.thread_exit();
   }
 
+  // Fills and overflows the 1 KiB class's front cache (16 slots): half of it goes to the
+  // spill queue as far as flow control allows, the rest back to slabs.
+  void spill_and_stop(Alloc& a) {
+    for (int i = 0; i < kBurst; ++i) burst_[i] = a.malloc(1024);
+    for (int i = 0; i < kBurst; ++i) {
+      check(burst_[i] != nullptr, "malloc succeeds");
+      a.free(burst_[i]);
+    }
+    a.thread_exit();
+    a.request_drainer_stop();
+  }
+
+  void invariant() override {
+    if (shape_ == Shape::kDrainerVsSpill && alloc_->spill(kSpillClass).length() != 0) spilled_ = true;
+  }
+
   void finish() override {
     Alloc& a = *alloc_;
+    if (shape_ == Shape::kDrainerVsSpill)
+      check(spilled_, "the spill path ran in this run (a gated path must be shown active)");
     a.quiesce();
     hak_heap_report r{};
     check(a.check(&r) == 0, "heap check is clean at quiescence (invariant 4)");
@@ -79,12 +104,16 @@ class AllocatorTest : public Test {
           "exactly the blocks never freed are live: every remote free arrived once (invariant 5)");
     // t0 of remote_vs_drain never exits, so frees that reach its heap after its last drain stay
     // pending (and count as in transit, not live); an exited heap is drained by quiesce().
-    if (shape_ == Shape::kExitVsRemote)
+    if (shape_ != Shape::kRemoteVsDrain)
       check(r.remote_pending == 0, "no remote free left pending after quiesce");
   }
 
  private:
   static constexpr int kBlocks = 4;
+  static constexpr int kBurst = 18;
+  static constexpr unsigned kSpillClass = 7;  // 1 KiB
+  void* burst_[kBurst] = {};
+  bool spilled_ = false;
   std::string name_;
   Shape shape_;
   std::optional<Alloc> alloc_;
@@ -106,6 +135,8 @@ void add(const std::string& name, Shape shape, std::string about) {
   add("alloc.remote_vs_drain.2t", Shape::kRemoteVsDrain, "remote frees race with the owner's drain");
   add("alloc.exit_vs_remote.3t", Shape::kExitVsRemote,
       "thread exit (orphan hand-over) races with remote frees into its slabs");
+  add("alloc.drainer_vs_spill.2t", Shape::kDrainerVsSpill,
+      "the background drainer (wait/notify) races with frees that spill under flow control");
   return true;
 }();
 
