@@ -79,6 +79,26 @@ std::string Result::report() const {
   return r;
 }
 
+Result run_once(Test& test, Strategy& strategy, const Options& options) {
+  Result r;
+  r.test = test.name();
+  r.strategy = strategy.name();
+  if (!strategy.begin_run()) return r;
+  Engine& engine = Engine::instance();
+  r.runs = 1;
+  r.failed = !engine.run_once(test, strategy, options);
+  r.steps = engine.steps();
+  r.aba_events = engine.aba_events();
+  r.schedule = encode_schedule(engine.choices());
+  if (r.failed) {
+    r.failures = 1;
+    r.failing_run = 1;
+    r.failure = engine.failure();
+    r.seed = strategy.run_seed();
+  }
+  return r;
+}
+
 Result explore(Test& test, const Options& options) {
   Options o = options;
   Result r;

@@ -7,6 +7,7 @@
 
 #include "interleave/checked_atomics.h"
 #include "interleave/fiber_context.h"
+#include "interleave/strategy.h"
 #include "lambda_test.h"
 
 namespace interleave::testing {
@@ -270,6 +271,22 @@ TEST(Checker, FiberContextGivesEachLogicalThreadItsSlot) {
   static_assert(!FiberContext::kRealThreads);
   static_assert(sizeof(A::Atomic<std::uintptr_t>) == sizeof(std::uintptr_t));
   static_assert(sizeof(A::Plain<std::uintptr_t>) == sizeof(std::uintptr_t));
+}
+
+}  // namespace
+}  // namespace interleave::testing
+
+namespace interleave::testing {
+namespace {
+
+TEST(Checker, RunOnceTakesTheCallersStrategy) {
+  MessagePassing mp(std::memory_order_relaxed, std::memory_order_acquire);
+  // No choices: run without preemption, thread 0 first; thread 1 then sees the flag.
+  auto s = make_replay("");
+  const Result r = run_once(mp.test, *s, Options{});
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.kind, FailureKind::kDataRace);
+  EXPECT_EQ(r.runs, 1u);
 }
 
 }  // namespace

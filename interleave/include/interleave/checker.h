@@ -64,6 +64,11 @@ struct Result {
 // by a gtest is reproduced in the same binary).
 Result explore(Test& test, const Options& options);
 
+// One run of `test` under a caller's strategy (e.g. a fuzzer decoding its input into
+// choices). Fills failure and schedule like explore(); never prints.
+class Strategy;
+Result run_once(Test& test, Strategy& strategy, const Options& options);
+
 // Inside a test: report `invariant` violated unless `ok`. In a logical thread or invariant()
 // this ends the run (it does not return); in setup()/finish() it records and returns false.
 bool check(bool ok, const char* invariant, const void* address = nullptr);
