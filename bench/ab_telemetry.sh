@@ -2,8 +2,9 @@
 # The seed's A/B method for telemetry compile flags. For each flag: build libhakmem.so with every
 # flag OFF (baseline) and with that one flag ON, run the benchmark under both, interleaved, and
 # report the medians, the change and the seed's verdict (GO >= +0.5%, NO-GO <= -0.5%, else
-# NEUTRAL). Phase 29's lesson is applied first: the ON build runs once with HAKMEM_STATS_DUMP=1
-# and a flag whose counters stay zero is reported INACTIVE, since its A/B would measure nothing.
+# NEUTRAL). Phase 29's lesson is applied first: the ON build runs once with HAKMEM_STATS_DUMP=1,
+# the flag's counter updates per operation are shown (upd/op), and a flag whose counters barely
+# move (< 1 per 1000 ops) gets NO-OP, since its A/B would measure nothing.
 # The flag names come from telemetry_flags.def, the one list.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -69,11 +70,13 @@ with_env() (
   "$@"
 )
 
-# family_total LIB FLAG: sum of FLAG's counters in the exit dump of one benchmark run.
-family_total() {
+# activity LIB FLAG: "COUNT OPS", the sum of FLAG's counters in the exit dump of one benchmark
+# run and the run's operation count.
+activity() {
   HAKMEM_STATS_DUMP=1 LD_PRELOAD="$1" with_env "${bench_cmd[@]}" 2>&1 |
-    awk -v fam="$2" 'index($0, fam) && match($0, /[0-9]+[^0-9]*$/) { s += substr($0, RSTART) + 0 }
-                     END { print s + 0 }'
+    awk -v fam="$2" '/^hakmem stats: / && $3 == fam { s += $NF }
+                     /^RESULT / { for (i = 1; i <= NF; i++) if ($i ~ /^ops=/) ops = substr($i, 5) }
+                     END { print s + 0, ops + 0 }'
 }
 
 mkdir -p "$BENCH_ROOT/build/ab"
@@ -83,12 +86,12 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "ab_telemetry: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null) reps=$reps bench: $bench ${envs[*]}"
-printf '%-28s %8s %14s %14s %8s  %s\n' flag active "OFF ops/s" "ON ops/s" delta verdict
+printf '%-28s %8s %14s %14s %8s  %s\n' flag "upd/op" "OFF ops/s" "ON ops/s" delta verdict
 status=0
 for f in "${flags[@]}"; do
   dir="$BENCH_ROOT/build/ab/$f"
   build_lib "$dir" "$f"
-  total=$(family_total "$dir/lib/libhakmem.so" "$f")
+  read -r count ops < <(activity "$dir/lib/libhakmem.so" "$f")
   rm -f "$work/off" "$work/on"
   for ((r = 0; r < reps; r++)); do  # alternate which build runs first
     for side in $( ((r % 2)) && echo "on off" || echo "off on"); do
@@ -101,8 +104,11 @@ for f in "${flags[@]}"; do
   delta=$(awk -v a="$off" -v b="$on" 'BEGIN { printf "%+.2f%%", (a - b) / b * 100 }')
   verdict=$(awk -v a="$off" -v b="$on" 'BEGIN { d = (a - b) / b * 100
     print (d >= 0.5 ? "GO (keep compiled-out)" : d <= -0.5 ? "NO-GO" : "NEUTRAL") }')
-  active=yes
-  if ((total == 0)); then active=NO verdict="NO-OP: counters never moved, the A/B measures nothing"; fi
+  # Fewer counter updates than 1 per 1000 operations cannot move ops/s: the path is not hot here.
+  active=$(awk -v c="$count" -v o="$ops" 'BEGIN { printf "%.3g", o ? c / o : 0 }')
+  if ((count * 1000 < ops)); then
+    verdict="NO-OP: $count counter updates in $ops ops, the A/B measures nothing"
+  fi
   printf '%-28s %8s %14s %14s %8s  %s\n' "$f" "$active" "$off" "$on" "$delta" "$verdict"
 done
 [[ -s "$work/off.log" || -s "$work/on.log" ]] && cat "$work"/*.log
