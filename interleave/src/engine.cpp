@@ -392,8 +392,8 @@ void register_slot_reset(void (*reset)()) { Engine::instance().register_slot_res
 
 }  // namespace rt
 
-bool check(bool ok, const char* invariant, const void* address) {
-  return Engine::instance().check(ok, invariant, address);
+bool check_failed(const char* invariant, const void* address) {
+  return Engine::instance().check(false, invariant, address);
 }
 void report(FailureKind kind, const std::string& what, const void* address) {
   Engine::instance().report(kind, what, address);

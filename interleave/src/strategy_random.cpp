@@ -13,7 +13,7 @@ class RandomStrategy final : public Strategy {
     return true;
   }
   int pick(const Decision& d) override {
-    return nth_bit(d.enabled, rng_.below(static_cast<std::uint32_t>(__builtin_popcount(d.enabled))));
+    return nth_bit(d.enabled, rng_.below(popcount8(d.enabled)));
   }
   std::string name() const override { return "random"; }
   std::uint64_t run_seed() const override { return seed_; }

@@ -73,6 +73,8 @@ INSTANTIATE_TEST_SUITE_P(
     All, Decoy,
     ::testing::Values(DecoyCase{"decoy.treiber_no_tag", FailureKind::kAba},
                       DecoyCase{"decoy.treiber_no_tag.noaba", FailureKind::kInvariant},
+                      DecoyCase{"decoy.treiber_classic", FailureKind::kAba},
+                      DecoyCase{"decoy.treiber_classic.noaba", FailureKind::kInvariant},
                       DecoyCase{"decoy.publish_before_link", FailureKind::kInvariant},
                       DecoyCase{"decoy.publish_before_link.observed", FailureKind::kInvariant},
                       DecoyCase{"decoy.relaxed_publish", FailureKind::kDataRace},

@@ -71,7 +71,10 @@ Result run_once(Test& test, Strategy& strategy, const Options& options);
 
 // Inside a test: report `invariant` violated unless `ok`. In a logical thread or invariant()
 // this ends the run (it does not return); in setup()/finish() it records and returns false.
-bool check(bool ok, const char* invariant, const void* address = nullptr);
+bool check_failed(const char* invariant, const void* address);
+inline bool check(bool ok, const char* invariant, const void* address = nullptr) {
+  return ok || check_failed(invariant, address);  // invariants run at every step: keep it cheap
+}
 
 // Report a failure of any kind (e.g. kLinearizability from finish()). Same control flow as
 // check(): from a logical thread it ends the run.

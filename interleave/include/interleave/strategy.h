@@ -55,6 +55,13 @@ struct SplitMix {
   }
 };
 
+// Set bits of a thread mask (kMaxThreads <= 8; no libgcc call without -mpopcnt).
+inline std::uint32_t popcount8(std::uint32_t m) noexcept {
+  m = m - ((m >> 1) & 0x55u);
+  m = (m & 0x33u) + ((m >> 2) & 0x33u);
+  return (m + (m >> 4)) & 0x0Fu;
+}
+
 // The n-th (0-based) set bit of mask.
 inline int nth_bit(std::uint32_t mask, std::uint32_t n) noexcept {
   for (; n; --n) mask &= mask - 1;
