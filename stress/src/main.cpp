@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (!target->usable_size_) {
+    std::fprintf(stderr, "hakmem-stress: the process allocator does not provide malloc_usable_size\n");
+    return 2;
+  }
   if (!opt.seed_given) opt.seed = random_seed();
 
   std::printf("hakmem-stress: target=%s threads=%d seconds=%g seed=%llu workloads=%zu\n", target->name, opt.threads,
@@ -57,6 +61,7 @@ int main(int argc, char** argv) {
   if (target->hakmem)
     std::printf("; hakmem mapped <= %g x peak live + %g MiB, no creep", opt.mapped_factor, opt.mapped_slack_mib);
   std::printf("\n");
+  if (target->missing[0]) std::printf("  not provided by the process allocator, not exercised: %s\n", target->missing);
   std::fflush(stdout);
 
   // Results live in tool memory: nothing the tool holds may come from a possibly broken malloc.

@@ -23,6 +23,9 @@ struct Target {
   void* (*valloc_)(std::size_t);
   void* (*pvalloc_)(std::size_t);
   std::size_t (*usable_size_)(void*);
+  // Entry points the process allocator does not provide (system target): left nullptr above
+  // and not exercised. Empty when everything is there.
+  const char* missing;
 };
 
 const Target& system_target();
@@ -41,6 +44,9 @@ void thread_flush();
 void set_pool_v2(bool on);
 void set_bg_spill(bool on);
 void os_fault_inject(uint64_t fail_nth, uint64_t fail_every);
+// Sum of the telemetry counters of one flag family (e.g. "POOL_HOTBOX_V2_STATS"); false when
+// that family is not compiled into this build.
+bool stats_family_sum(const char* family, uint64_t* sum);
 }  // namespace hak
 
 }  // namespace stress

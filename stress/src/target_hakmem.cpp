@@ -1,4 +1,6 @@
 // Built only when the hakmem library target exists (STRESS_HAVE_HAKMEM).
+#include <cstring>
+
 #include "target.h"
 
 namespace stress {
@@ -10,7 +12,7 @@ bool g_enabled = false;  // set when --target=hakmem is selected
 const Target* hakmem_target() {
   static const Target t{"hakmem",          true,          &hak_malloc,  &hak_free,   &hak_calloc,
                         &hak_realloc,      &hak_reallocarray,           &hak_aligned_alloc,
-                        &hak_posix_memalign, &hak_memalign, &hak_valloc, &hak_pvalloc, &hak_usable};
+                        &hak_posix_memalign, &hak_memalign, &hak_valloc, &hak_pvalloc, &hak_usable, ""};
   g_enabled = true;
   return &t;
 }
@@ -39,6 +41,21 @@ void set_bg_spill(bool on) {
 }
 void os_fault_inject(uint64_t fail_nth, uint64_t fail_every) {
   if (g_enabled) hak_os_fault_inject(fail_nth, fail_every);
+}
+bool stats_family_sum(const char* family, uint64_t* sum) {
+  if (!g_enabled) return false;
+  bool found = false;
+  *sum = 0;
+  for (std::size_t i = 0, n = hak_stats_count(); i < n; ++i) {
+    const char* fam = nullptr;
+    const char* name = nullptr;
+    uint64_t v = 0;
+    if (hak_stats_get(i, &fam, &name, &v) == 0 && fam && std::strcmp(fam, family) == 0) {
+      found = true;
+      *sum += v;
+    }
+  }
+  return found;
 }
 }  // namespace hak
 

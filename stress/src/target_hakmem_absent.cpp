@@ -14,6 +14,7 @@ void thread_flush() {}
 void set_pool_v2(bool) {}
 void set_bg_spill(bool) {}
 void os_fault_inject(uint64_t, uint64_t) {}
+bool stats_family_sum(const char*, uint64_t*) { return false; }
 }  // namespace hak
 
 }  // namespace stress

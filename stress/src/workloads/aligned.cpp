@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 
 #include "footprint.h"
 #include "sizes.h"
@@ -19,7 +20,20 @@ class Aligned final : public Workload {
   const char* describe() const override {
     return "aligned_alloc/posix_memalign/memalign/valloc/pvalloc, alignments 16..page size, all classes";
   }
-  void setup(Run& run) override { error_paths_ = run.target->hakmem || !built_with_sanitizer(); }
+  void setup(Run& run) override {
+    error_paths_ = (run.target->hakmem || !built_with_sanitizer()) && run.target->posix_memalign_;
+    const Target& t = *run.target;
+    napis_ = 0;
+    // Weighted by how common each call is; entry points the allocator lacks are left out.
+    const std::pair<Api, bool> all[] = {{Api::AlignedAlloc, t.aligned_alloc_ != nullptr},
+                                        {Api::PosixMemalign, t.posix_memalign_ != nullptr},
+                                        {Api::Memalign, t.memalign_ != nullptr},
+                                        {Api::Valloc, t.valloc_ != nullptr},
+                                        {Api::Pvalloc, t.pvalloc_ != nullptr}};
+    const int weight[] = {7, 7, 4, 1, 1};
+    for (int i = 0; i < 5; ++i)
+      for (int k = 0; all[i].second && k < weight[i]; ++k) apis_[napis_++] = all[i].first;
+  }
   void thread_main(Worker& w) override {
     ToolArray<Block> slots(static_cast<std::size_t>(w.run->opt->slots) / 2);
     while (!w.stopping()) {
@@ -29,20 +43,22 @@ class Aligned final : public Workload {
         continue;
       }
       if (error_paths_ && w.rng.one_in(1024)) invalid(w);
+      if (napis_ == 0) {
+        alloc_block(w, mixed_size(w.rng), &b);
+        continue;
+      }
       alloc_block(w, request(w.rng), &b);
     }
     free_all(w, slots);
   }
 
  private:
-  static AllocRequest request(Rng& r) {
+  AllocRequest request(Rng& r) const {
     AllocRequest q;
     q.align = std::size_t{1} << r.range(4, 12);                      // 16 .. 4096
     if (r.one_in(32)) q.align = std::size_t{1} << r.range(13, 16);   // 8 KiB .. 64 KiB
     q.size = r.one_in(8) ? r.range(1, 64) : mixed_size(r);
-    const auto roll = r.below(100);
-    q.api = roll < 35 ? Api::AlignedAlloc : roll < 70 ? Api::PosixMemalign : roll < 92 ? Api::Memalign
-          : roll < 97 ? Api::Valloc : Api::Pvalloc;
+    q.api = apis_[r.below(static_cast<uint64_t>(napis_))];
     // C11 (and ASan) want aligned_alloc sizes to be multiples of the alignment.
     if (q.api == Api::AlignedAlloc) q.size = (q.size + q.align - 1) / q.align * q.align;
     return q;
@@ -59,6 +75,8 @@ class Aligned final : public Workload {
     }
   }
   bool error_paths_ = true;
+  Api apis_[20] = {};
+  int napis_ = 0;
 };
 
 }  // namespace

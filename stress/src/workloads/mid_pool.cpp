@@ -51,9 +51,18 @@ class MidPool final : public Workload {
     hak::set_pool_v2(false);
   }
   void finish(Run& run, char* note, std::size_t n) override {
-    if (run.target->hakmem) {
-      std::snprintf(note, n, "v2 off: %d rounds %.2f Mops, on: %d rounds %.2f Mops", rounds_off_, ops_off_ / 1e6,
-                    rounds_on_, ops_on_ / 1e6);
+    if (!run.target->hakmem) return;
+    const int len = std::snprintf(note, n, "v2 off: %d rounds %.2f Mops, on: %d rounds %.2f Mops", rounds_off_,
+                                  ops_off_ / 1e6, rounds_on_, ops_on_ / 1e6);
+    // The seed's Phase 29 lesson: show the gated path ran. Only possible when its counters exist.
+    uint64_t v2 = 0;
+    if (hak::stats_family_sum("POOL_HOTBOX_V2_STATS", &v2) && len > 0 && static_cast<std::size_t>(len) < n) {
+      std::snprintf(note + len, n - static_cast<std::size_t>(len), ", v2 counters %llu",
+                    static_cast<unsigned long long>(v2));
+      if (v2 == 0 && rounds_on_ > 0 && run.violations.load() == 0) {
+        violation(run.rc, Check::NotExercised, -1, "pool v2 was on for %d rounds but its counters stayed 0",
+                  rounds_on_);
+      }
     }
   }
 
