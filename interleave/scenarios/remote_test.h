@@ -60,7 +60,7 @@ class RemoteTest : public Test {
       check(received_[i] == 1, "every remote-freed block reaches the owner exactly once (invariant 5)",
             pool_.block(i));
     std::string why;
-    if (!history_.check(&why)) report(FailureKind::kLinearizability, why, &list_);
+    if (!history_.check(&why, weak_memory())) report(FailureKind::kLinearizability, why, &list_);
   }
 
  private:

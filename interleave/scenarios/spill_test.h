@@ -133,7 +133,7 @@ class SpillTest : public Test {
         check(!listed, "no block duplicated: a popped block is not in the list", pool_.block(i));
     }
     std::string why;
-    if (!history_.check(&why)) report(FailureKind::kLinearizability, why, &stack_);
+    if (!history_.check(&why, weak_memory())) report(FailureKind::kLinearizability, why, &stack_);
   }
 
  private:

@@ -69,6 +69,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
 
   cur_ = -1;
   rt::g_tracking = false;
+  rt::g_weak = options.weak_memory;
   in_run_ = true;
   test.setup();
   if (!failed_) {
@@ -233,6 +234,7 @@ void Engine::on_store(ShadowEntry& e, std::memory_order mo, bool changed) {
     a.change_step = step_;
     ++changes_;
   }
+  a.store_epoch = th.clock.c[cur_];
   // A plain store heads a new release sequence (C++20: the old one ends here).
   if (rt::releases(mo)) {
     a.sync = th.clock;
@@ -259,6 +261,7 @@ void Engine::on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) {
   }
   a.read_version[cur_] = a.version + 1;
   a.read_step[cur_] = step_;
+  a.store_epoch = th.clock.c[cur_];
   // An RMW continues the release sequence it reads from; a releasing RMW adds its own clock.
   if (rt::releases(mo)) {
     if (a.has_sync)
@@ -285,6 +288,71 @@ void Engine::on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) 
            reinterpret_cast<const void*>(e.addr));
   }
   on_rmw(e, mo, changed);
+}
+
+// ---- weak-memory tier ------------------------------------------------------------------------
+
+void Engine::weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+  AtomicShadow& a = e.atomic;
+  auto push = [&a](const StoreRecord& r) {
+    if (a.history == kStoreHistory) {  // forget the oldest: loads can no longer read it
+      for (int i = 1; i < kStoreHistory; ++i) a.stores[i - 1] = a.stores[i];
+      --a.history;
+    }
+    a.stores[a.history++] = r;
+  };
+  if (a.history == 0) {  // the value the run started with, visible to everyone
+    StoreRecord init;
+    init.bits = old_bits;
+    init.version = a.version - 1;
+    push(init);
+  }
+  StoreRecord r;
+  r.bits = new_bits;
+  r.version = a.version;
+  r.epoch = a.store_epoch;
+  r.tid = static_cast<std::int8_t>(cur_);
+  r.has_sync = a.has_sync;
+  r.sync = a.sync;
+  push(r);
+}
+
+std::uint64_t Engine::weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
+  AtomicShadow& a = e.atomic;
+  // No store this run, or a seq_cst load (modelled as reading the latest): the newest value.
+  if (a.history == 0 || mo == std::memory_order_seq_cst) {
+    on_load(e, mo);
+    return current_bits;
+  }
+  const VectorClock& c = me().clock;
+  // Visible: stores not older than the newest one that happens-before this load (write-read
+  // coherence) nor than the one this thread read last (read-read coherence).
+  int lo = a.history - 1;
+  for (; lo > 0; --lo) {
+    const StoreRecord& r = a.stores[lo];
+    if (r.tid < 0 || c.covers(r.tid, r.epoch)) break;
+    if (a.read_version[cur_] != 0 && r.version + 1 <= a.read_version[cur_]) break;
+  }
+  const int candidates = a.history - lo;
+  const int k = candidates > 1 ? decide_read((1u << candidates) - 1) : 0;
+  const StoreRecord& r = a.stores[a.history - 1 - k];
+  a.read_version[cur_] = r.version + 1;
+  a.read_step[cur_] = step_;
+  if (rt::acquires(mo) && r.has_sync) me().clock.join(r.sync);
+  return r.bits;
+}
+
+int Engine::decide_read(std::uint32_t candidates) {
+  const Decision d{candidates, -1, false, step_, DecisionKind::kRead};
+  const int k = strategy_->pick(d);
+  if (k < 0 || k >= 32 || !(candidates >> k & 1u)) {
+    fail(FailureKind::kDiverged, "the schedule chose a store this load cannot read (is the schedule for this test?)",
+         nullptr);
+    return 0;
+  }
+  choices_.push_back(static_cast<char>('a' + k));
+  ++step_;
+  return k;
 }
 
 // ---- plain memory: data races and use after free -------------------------------------------
@@ -372,6 +440,7 @@ void Engine::notify_all(const void* addr) {
 namespace rt {
 
 bool g_tracking = false;
+bool g_weak = false;
 
 ShadowEntry& atomic_point(const void* addr) { return g_engine->atomic_point(addr); }
 void on_load(ShadowEntry& e, std::memory_order mo) { g_engine->on_load(e, mo); }
@@ -379,6 +448,12 @@ void on_store(ShadowEntry& e, std::memory_order mo, bool changed) { g_engine->on
 void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) { g_engine->on_rmw(e, mo, changed); }
 void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) {
   g_engine->on_cas_success(e, mo, changed);
+}
+void weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+  g_engine->weak_record(e, old_bits, new_bits);
+}
+std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
+  return g_engine->weak_load(e, mo, current_bits);
 }
 void plain_access(const void* addr, bool write) { g_engine->plain_access(addr, write); }
 void pause() { g_engine->pause(); }
@@ -400,6 +475,7 @@ void report(FailureKind kind, const std::string& what, const void* address) {
 }
 void poison(const void* p, std::size_t n) { Engine::instance().poison(p, n, true); }
 void unpoison(const void* p, std::size_t n) { Engine::instance().poison(p, n, false); }
+bool weak_memory() noexcept { return rt::g_weak; }
 int current_thread() noexcept { return g_engine ? g_engine->current() : -1; }
 std::uint32_t current_step() noexcept { return g_engine ? g_engine->step() : 0; }
 

@@ -32,6 +32,8 @@ class Engine {
   void on_store(ShadowEntry& e, std::memory_order mo, bool changed);
   void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);
   void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed);
+  void weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
+  std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
   void plain_access(const void* addr, bool write);
   void pause();
   void wait_block(const void* addr);
@@ -65,6 +67,7 @@ class Engine {
   [[noreturn]] void thread_exit();
   void schedule(bool yielded);
   int decide();
+  int decide_read(std::uint32_t candidates);
   void run_invariant();
   // Records the first failure of the run; from a logical thread it ends the run (no return).
   void fail(FailureKind kind, std::string what, const void* addr);

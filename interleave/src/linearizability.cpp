@@ -29,6 +29,7 @@ struct Search {
   using Op = History::Op;
   const Op* ops;
   int n;
+  bool spurious_empty;
   std::unordered_set<std::uint64_t> failed;  // sets of linearized ops that lead nowhere
 
   // `bag` is determined by `done`; extend the linearization of `done` to all ops.
@@ -50,10 +51,11 @@ struct Search {
           next |= op.items;
           break;
         case History::Kind::kTake:
-          if (op.items ? (bag & op.items) != op.items : bag != 0) continue;
+          if (op.items ? (bag & op.items) != op.items : (bag != 0 && !spurious_empty)) continue;
           next &= ~op.items;
           break;
         case History::Kind::kTakeAll:
+          if (op.items == 0 && spurious_empty) break;
           if (bag != op.items) continue;
           next = 0;
           break;
@@ -67,13 +69,13 @@ struct Search {
 
 }  // namespace
 
-bool History::check(std::string* why) const {
+bool History::check(std::string* why, bool spurious_empty) const {
   for (int i = 0; i < n_; ++i)
     if (!ops_[static_cast<std::size_t>(i)].done) {
       if (why) *why = "op " + std::to_string(i) + " never responded";
       return false;
     }
-  Search s{ops_.data(), n_, {}};
+  Search s{ops_.data(), n_, spurious_empty, {}};
   if (s.extend(0, 0)) return true;
   if (why) {
     std::string h = "no linearization of the history (thread:op[items]@invoke-response):";

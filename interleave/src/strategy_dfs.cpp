@@ -77,13 +77,14 @@ class ReplayStrategy final : public Strategy {
     return true;
   }
   int pick(const Decision& d) override {
-    if (d.step < choices_.size()) return choices_[d.step] - '0';
+    if (d.step < choices_.size())
+      return choices_[d.step] - (d.kind == DecisionKind::kRead ? 'a' : '0');
     return default_choice(d);
   }
   std::string name() const override { return "replay"; }
 
  private:
-  std::string choices_;  // one character per step, '0' + thread id
+  std::string choices_;  // per decision: '0' + thread id, or 'a' + k for "k-th newest store"
   bool ran_ = false;
 };
 

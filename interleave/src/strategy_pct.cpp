@@ -17,7 +17,8 @@ class PctStrategy final : public Strategy {
 
   bool begin_run() override {
     seed_ = base_ + run_++;
-    SplitMix rng{seed_};
+    rng_ = SplitMix{seed_};
+    SplitMix& rng = rng_;
     for (int i = 0; i < kMaxThreads; ++i) prio_[i] = static_cast<std::uint32_t>(depth_ + i);
     for (int i = kMaxThreads - 1; i > 0; --i)  // Fisher-Yates
       std::swap(prio_[i], prio_[rng.below(static_cast<std::uint32_t>(i + 1))]);
@@ -27,6 +28,12 @@ class PctStrategy final : public Strategy {
   }
 
   int pick(const Decision& d) override {
+    // Weak tier: read the newest store half of the time, else any older visible one.
+    if (d.kind == DecisionKind::kRead) {
+      const std::uint32_t older = d.enabled & ~1u;
+      if (!older || rng_.below(2) == 0) return 0;
+      return nth_bit(older, rng_.below(popcount8(older)));
+    }
     // At a change point the thread that would run next is demoted before it runs.
     for (int j = 0; j + 1 < depth_; ++j)
       if (change_[j] == d.step) prio_[highest(d.enabled)] = static_cast<std::uint32_t>(depth_ - 1 - j);
@@ -53,6 +60,7 @@ class PctStrategy final : public Strategy {
   std::uint64_t run_ = 0;
   std::uint64_t seed_ = 0;
   std::uint32_t max_steps_ = 16;
+  SplitMix rng_{0};
   std::array<std::uint32_t, kMaxThreads> prio_{};
   std::array<std::uint32_t, kMaxDepth> change_{};
 };

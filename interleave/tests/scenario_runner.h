@@ -14,8 +14,14 @@ namespace interleave::testing {
 
 #if defined(INTERLEAVE_SANITIZED)
 inline constexpr std::uint64_t kRandomRuns = 300;
+// The weak tier's DFS trees reach ~10^6 runs for 3 threads: exhaust them only without
+// sanitizers (the release run covers them), sample under them.
+inline constexpr std::uint64_t kWeakDfsRuns = 20000;
+inline constexpr bool kExpectWeakExhausted = false;
 #else
 inline constexpr std::uint64_t kRandomRuns = 3000;
+inline constexpr std::uint64_t kWeakDfsRuns = 2000000;
+inline constexpr bool kExpectWeakExhausted = true;
 #endif
 
 // INTERLEAVE_SEED overrides the fixed default so CI can rotate seeds; the seed is printed.
@@ -25,7 +31,7 @@ inline std::uint64_t test_seed() {
 }
 
 inline Result run_scenario(const std::string& name, StrategyKind kind, std::uint64_t runs,
-                           int bound = 2, bool quiet = false) {
+                           int bound = 2, bool quiet = false, bool weak_memory = false) {
   const Scenario* sc = find_scenario(name);
   if (!sc) {
     ADD_FAILURE() << "no scenario " << name;
@@ -37,6 +43,7 @@ inline Result run_scenario(const std::string& name, StrategyKind kind, std::uint
   o.preemption_bound = bound;
   o.seed = test_seed();
   o.quiet = quiet;
+  o.weak_memory = o.weak_memory || weak_memory;
   auto t = sc->make();
   const Result r = explore(*t, o);
   std::printf("[interleave] %s\n", r.summary().c_str());

@@ -248,7 +248,9 @@ TEST(Checker, ScheduleStringsRoundTrip) {
   EXPECT_EQ(choices, "00012222222222" "2");
   EXPECT_EQ(encode_schedule(choices), "0x3.1.2x11");
   EXPECT_FALSE(decode_schedule("0x", choices));
-  EXPECT_FALSE(decode_schedule("a", choices));
+  EXPECT_FALSE(decode_schedule("y", choices));
+  ASSERT_TRUE(decode_schedule("0.b.1x2", choices));  // 'b': a weak-tier read-from choice
+  EXPECT_EQ(choices, "0b11");
 }
 
 struct Key {};
@@ -287,6 +289,112 @@ TEST(Checker, RunOnceTakesTheCallersStrategy) {
   ASSERT_TRUE(r.failed);
   EXPECT_EQ(r.failure.kind, FailureKind::kDataRace);
   EXPECT_EQ(r.runs, 1u);
+}
+
+}  // namespace
+}  // namespace interleave::testing
+
+// ---- weak-memory tier ------------------------------------------------------------------------
+
+namespace interleave::testing {
+namespace {
+
+Options weak(Options o) {
+  o.weak_memory = true;
+  return o;
+}
+
+// Message passing where the payload is itself atomic (so no data race): under sequentially
+// consistent interleavings "flag set => payload visible" always holds; with a relaxed flag
+// the weak tier lets the reader see the flag and a stale payload.
+Result atomic_message_passing(std::memory_order store_mo, bool weak_tier) {
+  A::Atomic<int> data{0}, flag{0};
+  LambdaTest t;
+  t.test_name = "self.atomic_mp";
+  t.on_setup = [&] {
+    data.store(0);
+    flag.store(0);
+  };
+  t.body = [&](int id) {
+    if (id == 0) {
+      data.store(42, std::memory_order_relaxed);
+      flag.store(1, store_mo);
+    } else if (flag.load(std::memory_order_acquire) == 1) {
+      check(data.load(std::memory_order_relaxed) == 42, "flag set => payload visible", &data);
+    }
+  };
+  Options o = quiet(dfs(3));
+  o.weak_memory = weak_tier;
+  return explore(t, o);
+}
+
+TEST(WeakMemory, ReleaseAcquireHidesTheStalePayload) {
+  const Result r = atomic_message_passing(std::memory_order_release, true);
+  EXPECT_FALSE(r.failed) << r.report();
+  EXPECT_TRUE(r.exhausted);
+}
+
+TEST(WeakMemory, RelaxedFlagShowsTheStalePayloadOnlyInTheWeakTier) {
+  EXPECT_FALSE(atomic_message_passing(std::memory_order_relaxed, false).failed);
+  const Result r = atomic_message_passing(std::memory_order_relaxed, true);
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.kind, FailureKind::kInvariant);
+  // The read-from choice is part of the schedule and replays.
+  EXPECT_NE(r.schedule.find_first_of("bcd"), std::string::npos) << r.schedule;
+}
+
+// Store buffering: x = 1; a = y || y = 1; b = x. a == b == 0 is allowed with release/acquire,
+// forbidden with seq_cst (which the tier models as reading the latest store).
+bool store_buffering_outcome_found(std::memory_order mo) {
+  A::Atomic<int> x{0}, y{0};
+  int a = -1, b = -1;
+  bool found = false;
+  LambdaTest t;
+  t.test_name = "self.store_buffering";
+  t.on_setup = [&] {
+    x.store(0);
+    y.store(0);
+  };
+  t.body = [&](int id) {
+    const std::memory_order ld = mo == std::memory_order_seq_cst ? mo : std::memory_order_acquire;
+    const std::memory_order st = mo == std::memory_order_seq_cst ? mo : std::memory_order_release;
+    if (id == 0) {
+      x.store(1, st);
+      a = y.load(ld);
+    } else {
+      y.store(1, st);
+      b = x.load(ld);
+    }
+  };
+  t.on_finish = [&] { found = found || (a == 0 && b == 0); };
+  explore(t, weak(dfs(3)));
+  return found;
+}
+
+TEST(WeakMemory, StoreBufferingIsAllowedForAcquireReleaseOnly) {
+  EXPECT_TRUE(store_buffering_outcome_found(std::memory_order_acq_rel));
+  EXPECT_FALSE(store_buffering_outcome_found(std::memory_order_seq_cst));
+}
+
+TEST(WeakMemory, CoherenceForbidsReadingBackwards) {
+  // One writer stores 1 then 2; a reader's two loads never see 2 then 1.
+  A::Atomic<int> x{0};
+  LambdaTest t;
+  t.test_name = "self.coherence";
+  t.on_setup = [&] { x.store(0); };
+  t.body = [&](int id) {
+    if (id == 0) {
+      x.store(1, std::memory_order_relaxed);
+      x.store(2, std::memory_order_relaxed);
+    } else {
+      const int first = x.load(std::memory_order_relaxed);
+      const int second = x.load(std::memory_order_relaxed);
+      check(second >= first, "read-read coherence", &x);
+    }
+  };
+  const Result r = explore(t, weak(dfs(3)));
+  EXPECT_FALSE(r.failed) << r.report();
+  EXPECT_TRUE(r.exhausted);
 }
 
 }  // namespace

@@ -69,6 +69,14 @@ TEST_P(Decoy, ItsScheduleReplays) {
   EXPECT_EQ(again.failure.step, r.failure.step);
 }
 
+// The weak-memory decoy has no race and is correct under sequential consistency: only the
+// weak tier may report it (and the SC run must not, or the tier proves nothing).
+TEST(DecoyWeak, RelaxedPushIsInvisibleUnderSequentialConsistency) {
+  const Result r = run_scenario("decoy.relaxed_push.sc", StrategyKind::kDfs, 100000, 2);
+  EXPECT_FALSE(r.failed) << r.report();
+  EXPECT_TRUE(r.exhausted);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     All, Decoy,
     ::testing::Values(DecoyCase{"decoy.treiber_no_tag", FailureKind::kAba},
@@ -81,7 +89,8 @@ INSTANTIATE_TEST_SUITE_P(
                       DecoyCase{"decoy.length_after_publish", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_after_publish.observed", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_before_unlink", FailureKind::kInvariant},
-                      DecoyCase{"decoy.length_before_unlink.observed", FailureKind::kInvariant}),
+                      DecoyCase{"decoy.length_before_unlink.observed", FailureKind::kInvariant},
+                      DecoyCase{"decoy.relaxed_push", FailureKind::kInvariant}),
     [](const auto& info) {
       std::string n = info.param.scenario;
       for (char& c : n)

@@ -71,3 +71,24 @@ TEST(Linearizability, TakeAllMustTakeEverything) {
 
 }  // namespace
 }  // namespace interleave
+
+namespace interleave {
+namespace {
+
+TEST(Linearizability, SpuriousEmptyIsAcceptedOnlyWhenAsked) {
+  History h;
+  h.respond(h.invoke(0, History::Kind::kAdd, 0b01));
+  h.respond(h.invoke(1, History::Kind::kTake), 0);        // stale "empty"
+  h.respond(h.invoke(1, History::Kind::kTakeAll), 0);     // stale "empty"
+  h.respond(h.invoke(1, History::Kind::kTake), 0b01);
+  EXPECT_FALSE(h.check(nullptr));
+  EXPECT_TRUE(h.check(nullptr, true));
+  History dup;  // a duplicate is never excused
+  dup.respond(dup.invoke(0, History::Kind::kAdd, 0b01));
+  dup.respond(dup.invoke(1, History::Kind::kTake), 0b01);
+  dup.respond(dup.invoke(2, History::Kind::kTake), 0b01);
+  EXPECT_FALSE(dup.check(nullptr, true));
+}
+
+}  // namespace
+}  // namespace interleave

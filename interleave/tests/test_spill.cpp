@@ -13,6 +13,17 @@ TEST_P(Spill, DfsBound2IsExhaustedWithoutFailure) {
   EXPECT_TRUE(r.exhausted) << r.summary();
 }
 
+TEST_P(Spill, WeakMemoryDfsBound2FindsNothing) {
+  const Result r = run_scenario(GetParam(), StrategyKind::kDfs, kWeakDfsRuns, 2, false, true);
+  EXPECT_FALSE(r.failed) << r.report();
+  if (kExpectWeakExhausted) EXPECT_TRUE(r.exhausted) << r.summary();
+}
+
+TEST_P(Spill, WeakMemoryRandomFindsNothing) {
+  const Result r = run_scenario(GetParam(), StrategyKind::kRandom, kRandomRuns, 2, false, true);
+  EXPECT_FALSE(r.failed) << r.report();
+}
+
 TEST_P(Spill, RandomFindsNothing) {
   const Result r = run_scenario(GetParam(), StrategyKind::kRandom, kRandomRuns);
   EXPECT_FALSE(r.failed) << r.report();

@@ -1,8 +1,9 @@
 // interleave-replay: replays a schedule printed by a failure, or explores a named scenario.
 //   interleave-replay --list
-//   interleave-replay --test NAME --schedule STRING       replay one run
+//   interleave-replay --test NAME --schedule STRING [--weak]   replay one run
 //   interleave-replay --test NAME --explore [--strategy dfs|random|pct] [--seed N]
-//                     [--runs N] [--depth D] [--bound B]
+//                     [--runs N] [--depth D] [--bound B] [--weak]
+// --weak turns on the weak-memory tier (scenarios registered with it have it already).
 // Exit status: 1 if the checker reported a failure, 0 if not, 2 on usage errors.
 #include <cstdio>
 #include <cstdlib>
@@ -16,9 +17,9 @@ namespace {
 int usage() {
   std::fputs(
       "usage: interleave-replay --list\n"
-      "       interleave-replay --test NAME --schedule STRING\n"
+      "       interleave-replay --test NAME --schedule STRING [--weak]\n"
       "       interleave-replay --test NAME --explore [--strategy dfs|random|pct] [--seed N]\n"
-      "                         [--runs N] [--depth D] [--bound B]\n",
+      "                         [--runs N] [--depth D] [--bound B] [--weak]\n",
       stderr);
   return 2;
 }
@@ -28,7 +29,7 @@ int usage() {
 int main(int argc, char** argv) {
   using namespace interleave;
   std::string test, schedule, strategy;
-  bool explore_mode = false, list = false;
+  bool explore_mode = false, list = false, weak_memory = false;
   long long seed = -1, runs = -1, depth = -1, bound = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     const char* v = nullptr;
     if (a == "--list") list = true;
     else if (a == "--explore") explore_mode = true;
+    else if (a == "--weak") weak_memory = true;
     else if (a == "--test" && (v = value())) test = v;
     else if (a == "--schedule" && (v = value())) schedule = v;
     else if (a == "--strategy" && (v = value())) strategy = v;
@@ -56,6 +58,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   Options o = sc->options;
+  if (weak_memory) o.weak_memory = true;
   if (!explore_mode) {
     if (schedule.empty()) return usage();
     o.strategy = StrategyKind::kReplay;

@@ -6,6 +6,8 @@
 #pragma once
 #include <atomic>
 #include <concepts>
+#include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "interleave/runtime.h"
@@ -26,6 +28,7 @@ struct CheckedAtomics {
     T load(std::memory_order mo = std::memory_order_seq_cst) const noexcept {
       if (!rt::g_tracking) return v_;
       ShadowEntry& e = rt::atomic_point(this);
+      if (rt::g_weak) return from_bits(rt::weak_load(e, mo, to_bits(v_)));
       const T r = v_;
       rt::on_load(e, mo);
       return r;
@@ -38,8 +41,10 @@ struct CheckedAtomics {
       }
       ShadowEntry& e = rt::atomic_point(this);
       const bool changed = !(v_ == v);
+      const T old = v_;
       v_ = v;
       rt::on_store(e, mo, changed);
+      if (rt::g_weak) rt::weak_record(e, to_bits(old), to_bits(v));
     }
 
     T exchange(T v, std::memory_order mo = std::memory_order_seq_cst) noexcept {
@@ -52,6 +57,7 @@ struct CheckedAtomics {
       ShadowEntry& e = rt::atomic_point(this);
       if (v_ == expected) {
         rt::on_cas_success(e, success, !(v_ == desired));
+        if (rt::g_weak) rt::weak_record(e, to_bits(v_), to_bits(desired));
         v_ = desired;
         return true;
       }
@@ -88,6 +94,17 @@ struct CheckedAtomics {
     T peek() const noexcept { return v_; }
 
    private:
+    static_assert(sizeof(T) <= sizeof(std::uint64_t), "the weak tier keeps values as 64 bits");
+    static std::uint64_t to_bits(T v) noexcept {
+      std::uint64_t b = 0;
+      std::memcpy(&b, &v, sizeof v);
+      return b;
+    }
+    static T from_bits(std::uint64_t b) noexcept {
+      T v;
+      std::memcpy(&v, &b, sizeof v);
+      return v;
+    }
     static std::memory_order failure_order(std::memory_order mo) noexcept {
       if (mo == std::memory_order_acq_rel) return std::memory_order_acquire;
       if (mo == std::memory_order_release) return std::memory_order_relaxed;
@@ -113,6 +130,7 @@ struct CheckedAtomics {
       const T next = f(prev);
       v_ = next;
       rt::on_rmw(e, mo, !(prev == next));
+      if (rt::g_weak) rt::weak_record(e, to_bits(prev), to_bits(next));
       return prev;
     }
 

@@ -37,6 +37,9 @@ struct Options {
   int preemption_bound = 2;
   std::uint32_t max_steps = 20000;  // per run; more is reported as a livelock
   bool aba_fatal = true;            // false: ABA events are only counted (benign CAS sites)
+  // Weak-memory tier: relaxed/acquire loads (not RMWs, not seq_cst) may return any of the last
+  // few stores that happens-before and coherence allow; the choice is part of the schedule.
+  bool weak_memory = false;
   bool stop_on_failure = true;
   bool quiet = false;               // do not print the failure report
   std::string schedule;             // kReplay: the schedule string printed by a failure
@@ -83,6 +86,9 @@ void report(FailureKind kind, const std::string& what, const void* address = nul
 // Mark [p, p+n) freed: a Plain access or atomic write to it is reported as use after free.
 void poison(const void* p, std::size_t n);
 void unpoison(const void* p, std::size_t n);
+
+// Is the weak-memory tier on for the current (or last) run?
+bool weak_memory() noexcept;
 
 // The running logical thread (-1 on the main context) and the current step.
 int current_thread() noexcept;

@@ -38,7 +38,11 @@ class History {
   void respond(int id, std::uint64_t items = 0) noexcept;
 
   // True if the (complete) history is linearizable; otherwise `why` explains.
-  bool check(std::string* why) const;
+  // spurious_empty: a take or take_all that found nothing may linearize anywhere. Needed under
+  // the weak-memory tier: an emptiness check with a relaxed/acquire load may read a stale head
+  // (the spill stack's pop, the remote list's cheap pre-check), which the allocator tolerates
+  // as "try again later" but real-time order would call a violation.
+  bool check(std::string* why, bool spurious_empty = false) const;
   int size() const noexcept { return n_; }
 
  private:

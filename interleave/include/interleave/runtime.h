@@ -20,6 +20,13 @@ void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);
 // A successful CAS: checks for ABA, then behaves as an RMW.
 void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed);
 
+// Weak-memory tier (Options::weak_memory): g_weak is set for the run. weak_record() adds the
+// store just made (after on_store/on_rmw); weak_load() replaces on_load() for non-RMW loads and
+// returns the bits of the store the load reads (possibly an older one).
+extern bool g_weak;
+void weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
+std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
+
 void plain_access(const void* addr, bool write);
 
 void pause();

@@ -11,6 +11,18 @@ namespace interleave {
 
 // An atomic location: its modification count, the last value-changing write (for ABA), the
 // release sequence's clock, and what each thread last read.
+// Weak-memory tier: the last few stores of an atomic location, so a relaxed or acquire load
+// may return an older one that happens-before does not hide.
+struct StoreRecord {
+  std::uint64_t bits = 0;      // the stored value
+  std::uint32_t version = 0;   // its place in the location's modification order
+  std::uint32_t epoch = 0;     // writer's own clock component when it stored
+  std::int8_t tid = -1;        // -1: the value the run started with
+  bool has_sync = false;
+  VectorClock sync;            // what an acquire load reading this store joins
+};
+inline constexpr int kStoreHistory = 4;
+
 struct AtomicShadow {
   std::uint32_t version = 0;      // writes so far this run
   std::uint32_t last_change = 0;  // version of the last write that changed the value
@@ -20,6 +32,9 @@ struct AtomicShadow {
   VectorClock sync;                            // clock a reader with acquire joins
   std::uint32_t read_version[kMaxThreads]{};   // version + 1 at thread's last read, 0 = never
   std::uint32_t read_step[kMaxThreads]{};
+  std::uint32_t store_epoch = 0;  // writer's clock component at the last store
+  int history = 0;                // valid entries of stores (weak tier only)
+  StoreRecord stores[kStoreHistory];
 };
 
 // A plain location: FastTrack-style last-write epoch and per-thread read epochs.

@@ -8,11 +8,16 @@
 
 namespace interleave {
 
+// kThread: which thread runs next. kRead (weak tier): which store a load reads, bit k = the
+// k-th newest visible store (bit 0, the newest, is what a sequentially consistent run reads).
+enum class DecisionKind : std::uint8_t { kThread, kRead };
+
 struct Decision {
   std::uint32_t enabled = 0;     // bit t: thread t may run the next operation
   int current = -1;              // the thread that ran the previous operation, -1 at the start
   bool current_yielded = false;  // it reached a pause(): switching away is not a preemption
-  std::uint32_t step = 0;        // 0-based index of this scheduling point in the run
+  std::uint32_t step = 0;        // 0-based index of this decision in the run
+  DecisionKind kind = DecisionKind::kThread;
 };
 
 // Does running `next` at `d` preempt the current thread?
