@@ -7,6 +7,8 @@
 // EINVAL / ENOMEM as specified, OS faults give NULL + ENOMEM and later requests succeed (8).
 // At the end every block is freed and quiesce + check() must show zero live blocks (4).
 //
+// Built with HAKMEM_FUZZ_DECOY the memalign adapter forgets to round alignments up.
+//
 // Input: one op byte (op % 12 selects the call) followed by its operands; see the switch.
 #include <cerrno>
 #include <cstdint>

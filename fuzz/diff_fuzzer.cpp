@@ -4,7 +4,8 @@
 // flow-control decisions, OS calls, final slab and queue state) must be equal event by event,
 // and both runs must pass the op interpreter's checks.
 //
-// Input: bytes 0-1 the mask (little endian, mod 512), byte 2 the spill target, the rest
+// Input: bytes 0-1 the mask (little endian, mod 512; mapped to one of 20 representative masks
+// unless built with HAKMEM_FUZZ_DIFF_ALL_MASKS), byte 2 the spill target, the rest
 // hakmem_ops::decode_ops bytes (4 logical threads, faults included).
 //
 // Built with HAKMEM_FUZZ_DIFF_DECOY the "masked" side is mask 0 with the Phase 28 quirk (flow
@@ -36,7 +37,11 @@ namespace {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 3) return 0;
-  const unsigned mask = (data[0] | (data[1] << 8)) % hakmem::kMaskCount;
+#if HAKMEM_FUZZ_DIFF_DECOY
+  const unsigned mask = 0;  // with the quirk
+#else
+  const unsigned mask = hakmem::fuzz::effective_mask(static_cast<std::uint32_t>(data[0] | (data[1] << 8)));
+#endif
   hakmem::Options opt = hakmem_ops::default_options();
   opt.spill_target = hakmem::fuzz::spill_target_from(data[2]);
   hakmem_ops::DecodeOptions dec;

@@ -9,6 +9,7 @@
 //   op % 5 == 2  pop
 //   op % 5 == 3  pop until empty
 //   op % 5 == 4  walk (for_each_quiescent) and compare with the model
+// Built with HAKMEM_FUZZ_DECOY it runs against a stack that loses a length decrement.
 #include <cstdint>
 #include <vector>
 
@@ -16,11 +17,16 @@
 #include "common/byte_reader.h"
 #include "common/fail.h"
 #include "hakmem/core/spill_stack.h"
+#include "seeded/lazy_length_spill_stack.h"
 
 namespace {
 
 using hakmem::fuzz::BlockPool;
+#if HAKMEM_FUZZ_DECOY
+using Stack = hakmem::fuzz::LazyLengthSpillStack<hakmem::StdAtomics>;
+#else
 using Stack = hakmem::SpillStack<hakmem::StdAtomics>;
+#endif
 constexpr const char* kTarget = "spill";
 
 struct Run {

@@ -30,6 +30,9 @@ void* memalign(Alloc& a, std::size_t align, std::size_t size) {
   }
   std::size_t pow2 = 1;
   while (pow2 < align) pow2 <<= 1;
+#if HAKMEM_FUZZ_DECOY
+  pow2 = align;  // DECOY: forgets glibc's rounding up of a non-power-of-two alignment
+#endif
   return a.aligned_alloc(pow2, size);
 }
 

@@ -32,26 +32,11 @@ TracedResult run_traced(std::span<const hakmem_ops::Op> ops, const Options& opt)
   return r;
 }
 
-// Any of the 512 masks, chosen at run time. The instantiations are spread over eight
-// translation units of 64 masks each (mask_block.cpp.in) to keep compile time parallel.
+// The masked side of the diff, chosen at run time. Two implementations: all 512 masks
+// (mask_block.cpp.in x 8, HAKMEM_FUZZ_DIFF_ALL_MASKS=ON) or 20 representative ones
+// (representative_masks.cpp, the default). effective_mask() maps the input's mask to a built one.
 inline constexpr unsigned kMasksPerBlock = 64;
-#define HAKMEM_FUZZ_DECLARE_BLOCK(k) \
-  TracedResult run_traced_block_##k(unsigned mask, std::span<const hakmem_ops::Op> ops, const Options& opt);
-HAKMEM_FUZZ_DECLARE_BLOCK(0)
-HAKMEM_FUZZ_DECLARE_BLOCK(1)
-HAKMEM_FUZZ_DECLARE_BLOCK(2)
-HAKMEM_FUZZ_DECLARE_BLOCK(3)
-HAKMEM_FUZZ_DECLARE_BLOCK(4)
-HAKMEM_FUZZ_DECLARE_BLOCK(5)
-HAKMEM_FUZZ_DECLARE_BLOCK(6)
-HAKMEM_FUZZ_DECLARE_BLOCK(7)
-#undef HAKMEM_FUZZ_DECLARE_BLOCK
-
-inline TracedResult run_traced_mask(unsigned mask, std::span<const hakmem_ops::Op> ops, const Options& opt) {
-  using Fn = TracedResult (*)(unsigned, std::span<const hakmem_ops::Op>, const Options&);
-  static constexpr Fn kBlocks[] = {run_traced_block_0, run_traced_block_1, run_traced_block_2, run_traced_block_3,
-                                   run_traced_block_4, run_traced_block_5, run_traced_block_6, run_traced_block_7};
-  return kBlocks[(mask / kMasksPerBlock) % 8](mask, ops, opt);
-}
+std::uint32_t effective_mask(std::uint32_t input_mask);
+TracedResult run_traced_mask(std::uint32_t mask, std::span<const hakmem_ops::Op> ops, const Options& opt);
 
 }  // namespace hakmem::fuzz
