@@ -16,7 +16,9 @@ TEST_P(Remote, DfsBound2IsExhaustedWithoutFailure) {
 TEST_P(Remote, WeakMemoryDfsBound2FindsNothing) {
   const Result r = run_scenario(GetParam(), StrategyKind::kDfs, kWeakDfsRuns, 2, false, true);
   EXPECT_FALSE(r.failed) << r.report();
-  if (kExpectWeakExhausted) EXPECT_TRUE(r.exhausted) << r.summary();
+  if (kExpectWeakExhausted) {
+    EXPECT_TRUE(r.exhausted) << r.summary();
+  }
 }
 
 TEST_P(Remote, WeakMemoryRandomFindsNothing) {

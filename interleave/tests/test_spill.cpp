@@ -16,7 +16,9 @@ TEST_P(Spill, DfsBound2IsExhaustedWithoutFailure) {
 TEST_P(Spill, WeakMemoryDfsBound2FindsNothing) {
   const Result r = run_scenario(GetParam(), StrategyKind::kDfs, kWeakDfsRuns, 2, false, true);
   EXPECT_FALSE(r.failed) << r.report();
-  if (kExpectWeakExhausted) EXPECT_TRUE(r.exhausted) << r.summary();
+  if (kExpectWeakExhausted) {
+    EXPECT_TRUE(r.exhausted) << r.summary();
+  }
 }
 
 TEST_P(Spill, WeakMemoryRandomFindsNothing) {
