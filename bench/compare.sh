@@ -54,15 +54,18 @@ done
 ((${#allocators[@]})) || die_usage "no allocator left to run"
 
 ensure_bench_binaries "$build" || exit 1
-rm_ops=$((10000000 * scale)) mid_ops=$((2000000 * scale)) ct_ops=$((1000000 * scale))
+rm_ops=$((10000000 * scale)) mid_ops=$((2000000 * scale)) large_ops=$((40000 * scale))
+ct_ops=$((1000000 * scale))
 declare -A cmd=(
   [random_mixed]="$build/bin/bench_random_mixed --ops $rm_ops --seed 42"
   [random_mixed_2t]="$build/bin/bench_random_mixed --ops $rm_ops --threads 2 --seed 42"
   # mid-size requests: hakmem's pool classes (1025..32768 B) instead of its tiny classes
   [random_mid]="$build/bin/bench_random_mixed --ops $mid_ops --slots 1024 --min-size 1025 --max-size 32768 --seed 42"
+  # large requests (32 KiB .. 128 KiB): hakmem maps each one from the OS
+  [random_large]="$build/bin/bench_random_mixed --ops $large_ops --slots 256 --min-size 32769 --max-size 131072 --seed 42"
   [cross_thread]="$build/bin/bench_cross_thread --ops $ct_ops --seed 42"
 )
-benches=(random_mixed random_mixed_2t random_mid cross_thread)
+benches=(random_mixed random_mixed_2t random_mid random_large cross_thread)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
