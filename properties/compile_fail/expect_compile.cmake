@@ -1,0 +1,23 @@
+# cmake -DCXX=... -DSRC=... -DINCLUDE=... -DDEFINE=... -DEXPECT=fail|ok [-DREASON=regex] -P this
+# Compiles SRC (syntax only). EXPECT=fail: the compile must fail AND its diagnostics must match
+# REASON, so a test cannot pass because of an unrelated error (a typo, a missing header).
+set(args -std=c++20 -fsyntax-only -Wall -Wextra -Werror -I${INCLUDE})
+if(DEFINE)
+  list(APPEND args -D${DEFINE})
+endif()
+execute_process(COMMAND ${CXX} ${args} ${SRC} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(EXPECT STREQUAL "ok")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "legal variant failed to compile:\n${err}")
+  endif()
+  message(STATUS "legal counter access compiles")
+else()
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "${DEFINE}: reading a counter compiled, but counters must be write-only")
+  endif()
+  if(NOT err MATCHES "${REASON}")
+    message(FATAL_ERROR "${DEFINE}: failed to compile, but not for the expected reason (${REASON}):\n${err}")
+  endif()
+  string(REGEX MATCH "[^\n]*error[^\n]*" first "${err}")
+  message(STATUS "${DEFINE} rejected as expected: ${first}")
+endif()
