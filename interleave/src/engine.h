@@ -14,6 +14,10 @@
 
 namespace interleave {
 
+class Engine;
+extern Engine* g_engine;               // the process's engine, set by Engine::instance()
+std::string hex(const void* p);        // "0x..." for failure messages
+
 class Engine {
  public:
   static Engine& instance();

@@ -1,0 +1,160 @@
+// The memory model of atomic operations: vector clocks through release/acquire (release
+// sequences continued by RMWs), value-change tracking for the ABA detector, and the
+// weak-memory tier's store histories.
+#include <string>
+
+#include "engine.h"
+#include "interleave/runtime.h"
+
+namespace interleave {
+
+// ---- atomics: vector clocks and ABA -------------------------------------------------------
+
+ShadowEntry& Engine::atomic_point(const void* addr) {
+  schedule(false);
+  return shadow_.get(reinterpret_cast<std::uintptr_t>(addr));
+}
+
+void Engine::on_load(ShadowEntry& e, std::memory_order mo) {
+  AtomicShadow& a = e.atomic;
+  Thread& th = me();
+  a.read_version[cur_] = a.version + 1;
+  a.read_step[cur_] = step_;
+  if (rt::acquires(mo) && a.has_sync) th.clock.join(a.sync);
+}
+
+void Engine::on_store(ShadowEntry& e, std::memory_order mo, bool changed) {
+  if (!poisoned_.empty() && poisoned(reinterpret_cast<const void*>(e.addr)))
+    fail(FailureKind::kUseAfterFree, "atomic store to freed memory " + hex(reinterpret_cast<void*>(e.addr)),
+         reinterpret_cast<const void*>(e.addr));
+  AtomicShadow& a = e.atomic;
+  Thread& th = me();
+  ++a.version;
+  if (changed) {
+    a.last_change = a.version;
+    a.change_tid = static_cast<std::int8_t>(cur_);
+    a.change_step = step_;
+    ++changes_;
+  }
+  a.store_epoch = th.clock.c[cur_];
+  // A plain store heads a new release sequence (C++20: the old one ends here).
+  if (rt::releases(mo)) {
+    a.sync = th.clock;
+    a.has_sync = true;
+    ++th.clock.c[cur_];
+  } else {
+    a.has_sync = false;
+  }
+}
+
+void Engine::on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) {
+  if (!poisoned_.empty() && poisoned(reinterpret_cast<const void*>(e.addr)))
+    fail(FailureKind::kUseAfterFree, "atomic RMW on freed memory " + hex(reinterpret_cast<void*>(e.addr)),
+         reinterpret_cast<const void*>(e.addr));
+  AtomicShadow& a = e.atomic;
+  Thread& th = me();
+  if (rt::acquires(mo) && a.has_sync) th.clock.join(a.sync);
+  ++a.version;
+  if (changed) {
+    a.last_change = a.version;
+    a.change_tid = static_cast<std::int8_t>(cur_);
+    a.change_step = step_;
+    ++changes_;
+  }
+  a.read_version[cur_] = a.version + 1;
+  a.read_step[cur_] = step_;
+  a.store_epoch = th.clock.c[cur_];
+  // An RMW continues the release sequence it reads from; a releasing RMW adds its own clock.
+  if (rt::releases(mo)) {
+    if (a.has_sync)
+      a.sync.join(th.clock);
+    else
+      a.sync = th.clock;
+    a.has_sync = true;
+    ++th.clock.c[cur_];
+  }
+}
+
+void Engine::on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) {
+  AtomicShadow& a = e.atomic;
+  const std::uint32_t read = a.read_version[cur_];
+  if (read != 0 && a.last_change >= read) {
+    ++aba_events_;
+    if (options_->aba_fatal)
+      fail(FailureKind::kAba,
+           "ABA: CAS by thread " + std::to_string(cur_) + " on " + hex(reinterpret_cast<void*>(e.addr)) +
+               " succeeded although the value it read at step " +
+               std::to_string(a.read_step[cur_]) + " was changed since (last by thread " +
+               std::to_string(a.change_tid) + " at step " + std::to_string(a.change_step) +
+               ") and changed back",
+           reinterpret_cast<const void*>(e.addr));
+  }
+  on_rmw(e, mo, changed);
+}
+
+// ---- weak-memory tier ------------------------------------------------------------------------
+
+void Engine::weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+  AtomicShadow& a = e.atomic;
+  auto push = [&a](const StoreRecord& r) {
+    if (a.history == kStoreHistory) {  // forget the oldest: loads can no longer read it
+      for (int i = 1; i < kStoreHistory; ++i) a.stores[i - 1] = a.stores[i];
+      --a.history;
+    }
+    a.stores[a.history++] = r;
+  };
+  if (a.history == 0) {  // the value the run started with, visible to everyone
+    StoreRecord init;
+    init.bits = old_bits;
+    init.version = a.version - 1;
+    push(init);
+  }
+  StoreRecord r;
+  r.bits = new_bits;
+  r.version = a.version;
+  r.epoch = a.store_epoch;
+  r.tid = static_cast<std::int8_t>(cur_);
+  r.has_sync = a.has_sync;
+  r.sync = a.sync;
+  push(r);
+}
+
+std::uint64_t Engine::weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
+  AtomicShadow& a = e.atomic;
+  // No store this run, or a seq_cst load (modelled as reading the latest): the newest value.
+  if (a.history == 0 || mo == std::memory_order_seq_cst) {
+    on_load(e, mo);
+    return current_bits;
+  }
+  const VectorClock& c = me().clock;
+  // Visible: stores not older than the newest one that happens-before this load (write-read
+  // coherence) nor than the one this thread read last (read-read coherence).
+  int lo = a.history - 1;
+  for (; lo > 0; --lo) {
+    const StoreRecord& r = a.stores[lo];
+    if (r.tid < 0 || c.covers(r.tid, r.epoch)) break;
+    if (a.read_version[cur_] != 0 && r.version + 1 <= a.read_version[cur_]) break;
+  }
+  const int candidates = a.history - lo;
+  const int k = candidates > 1 ? decide_read((1u << candidates) - 1) : 0;
+  const StoreRecord& r = a.stores[a.history - 1 - k];
+  a.read_version[cur_] = r.version + 1;
+  a.read_step[cur_] = step_;
+  if (rt::acquires(mo) && r.has_sync) me().clock.join(r.sync);
+  return r.bits;
+}
+
+int Engine::decide_read(std::uint32_t candidates) {
+  const Decision d{candidates, -1, false, step_, DecisionKind::kRead};
+  const int k = strategy_->pick(d);
+  if (k < 0 || k >= 32 || !(candidates >> k & 1u)) {
+    fail(FailureKind::kDiverged, "the schedule chose a store this load cannot read (is the schedule for this test?)",
+         nullptr);
+    return 0;
+  }
+  choices_.push_back(static_cast<char>('a' + k));
+  ++step_;
+  return k;
+}
+
+}  // namespace interleave

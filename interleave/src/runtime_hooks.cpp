@@ -1,0 +1,53 @@
+// The entry points the policies and tests call: thin forwards to the one engine.
+#include <string>
+
+#include "engine.h"
+#include "interleave/runtime.h"
+
+namespace interleave {
+
+// ---- runtime hooks -------------------------------------------------------------------------
+
+namespace rt {
+
+bool g_tracking = false;
+bool g_weak = false;
+
+ShadowEntry& atomic_point(const void* addr) { return g_engine->atomic_point(addr); }
+void on_load(ShadowEntry& e, std::memory_order mo) { g_engine->on_load(e, mo); }
+void on_store(ShadowEntry& e, std::memory_order mo, bool changed) { g_engine->on_store(e, mo, changed); }
+void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) { g_engine->on_rmw(e, mo, changed); }
+void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) {
+  g_engine->on_cas_success(e, mo, changed);
+}
+void weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+  g_engine->weak_record(e, old_bits, new_bits);
+}
+std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
+  return g_engine->weak_load(e, mo, current_bits);
+}
+void plain_access(const void* addr, bool write) { g_engine->plain_access(addr, write); }
+void pause() { g_engine->pause(); }
+void wait_block(const void* addr) { g_engine->wait_block(addr); }
+void notify_all(const void* addr) { g_engine->notify_all(addr); }
+int slot_index() noexcept {
+  const int c = g_engine ? g_engine->current() : -1;
+  return c < 0 ? kMaxThreads : c;
+}
+void register_slot_reset(void (*reset)()) { Engine::instance().register_slot_reset(reset); }
+
+}  // namespace rt
+
+bool check_failed(const char* invariant, const void* address) {
+  return Engine::instance().check(false, invariant, address);
+}
+void report(FailureKind kind, const std::string& what, const void* address) {
+  Engine::instance().report(kind, what, address);
+}
+void poison(const void* p, std::size_t n) { Engine::instance().poison(p, n, true); }
+void unpoison(const void* p, std::size_t n) { Engine::instance().poison(p, n, false); }
+bool weak_memory() noexcept { return rt::g_weak; }
+int current_thread() noexcept { return g_engine ? g_engine->current() : -1; }
+std::uint32_t current_step() noexcept { return g_engine ? g_engine->step() : 0; }
+
+}  // namespace interleave
