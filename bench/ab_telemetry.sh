@@ -86,7 +86,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "ab_telemetry: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null) reps=$reps bench: $bench ${envs[*]}"
-printf '%-28s %8s %14s %14s %8s  %s\n' flag "upd/op" "OFF ops/s" "ON ops/s" delta verdict
+printf '%-28s %8s %14s %14s %8s %7s  %s\n' flag "upd/op" "OFF ops/s" "ON ops/s" delta spread verdict
 status=0
 for f in "${flags[@]}"; do
   dir="$BENCH_ROOT/build/ab/$f"
@@ -100,6 +100,8 @@ for f in "${flags[@]}"; do
     done
   done
   off=$(median "$work/off") on=$(median "$work/on")
+  # The larger (max - min) / median of the two sides: a delta well inside it is noise.
+  spread=$(printf '%s\n' "$(spread_pct "$work/off")" "$(spread_pct "$work/on")" | sort -g | tail -n1)
   # The seed's formula: improvement of the compiled-out baseline over compiled-in.
   delta=$(awk -v a="$off" -v b="$on" 'BEGIN { printf "%+.2f%%", (a - b) / b * 100 }')
   verdict=$(awk -v a="$off" -v b="$on" 'BEGIN { d = (a - b) / b * 100
@@ -109,7 +111,7 @@ for f in "${flags[@]}"; do
   if ((count * 1000 < ops)); then
     verdict="NO-OP: $count counter updates in $ops ops, the A/B measures nothing"
   fi
-  printf '%-28s %8s %14s %14s %8s  %s\n' "$f" "$active" "$off" "$on" "$delta" "$verdict"
+  printf '%-28s %8s %14s %14s %8s %7s  %s\n' "$f" "$active" "$off" "$on" "$delta" "$spread" "$verdict"
 done
 [[ -s "$work/off.log" || -s "$work/on.log" ]] && cat "$work"/*.log
 exit $status
