@@ -70,6 +70,38 @@ TEST(Fork, ChildAllocatesWhileParentThreadsAllocate) {
   std::free(p);
 }
 
+TEST(Fork, ChildFreesBlocksOfAThreadThatDoesNotExistInIt) {
+  // A parent thread owns live blocks at fork time; in the child that thread does not exist,
+  // so the child's frees of its blocks are remote frees to an owner that will never drain.
+  std::vector<void*> owned;
+  std::atomic<bool> ready{false}, done{false};
+  std::thread owner([&] {
+    for (size_t i = 0; i < 2000; ++i) owned.push_back(std::malloc(16 + i % 2000));
+    ready = true;
+    while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  });
+  while (!ready) std::this_thread::yield();
+  pid_t pid = fork();
+  ASSERT_NE(pid, -1);
+  if (pid == 0) {
+    alarm(20);
+    for (void* p : owned) std::free(p);
+    std::thread t([] {  // a thread of the child, allocating from scratch
+      for (int i = 0; i < 20000; ++i) std::free(std::malloc(16 + i % 3000));
+    });
+    t.join();
+    for (int i = 0; i < 20000; ++i) std::free(std::malloc(16 + i % 3000));
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "child status " << status << (WIFSIGNALED(status) ? " (signal)" : "");
+  done = true;
+  owner.join();
+  for (void* p : owned) std::free(p);
+}
+
 TEST(ThreadExit, LiveBlocksOutliveTheirThreadAndAreFreedElsewhere) {
   struct Block {
     unsigned char* p;
@@ -138,6 +170,29 @@ TEST(NewThread, FirstOperationsOfABrandNewThread) {
   });
   threads.emplace_back([&] { std::free(nullptr); });
   for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+TEST(CrossThread, ReallocAndUsableSizeOfAnotherThreadsBlocks) {
+  // Blocks of every tier, allocated here, are resized and freed by another thread.
+  std::vector<std::pair<unsigned char*, size_t>> blocks;
+  for (size_t n : {24, 500, 1024, 3000, 20000, 100000})
+    for (int i = 0; i < 50; ++i) {
+      auto* p = static_cast<unsigned char*>(std::malloc(n));
+      std::memset(p, static_cast<int>(n & 0xff), n);
+      blocks.push_back({p, n});
+    }
+  std::atomic<int> failures{0};
+  std::thread t([&] {
+    for (auto& [p, n] : blocks) {
+      if (malloc_usable_size(p) < n) ++failures;
+      size_t grown = n * 3 + 5;
+      auto* q = static_cast<unsigned char*>(std::realloc(p, grown));
+      if (!q || q[0] != static_cast<unsigned char>(n & 0xff) || q[n - 1] != q[0]) ++failures;
+      std::free(q);
+    }
+  });
+  t.join();
   EXPECT_EQ(failures.load(), 0);
 }
 
