@@ -142,13 +142,17 @@ void Allocator<Cfg>::quiesce() noexcept {
 
 template <class Cfg>
 void Allocator<Cfg>::run_drainer() noexcept {
+  // A logical thread of the checker runs this body itself (no start_drainer()): announce it so
+  // that frees wake it through the same protocol as the real thread.
+  if constexpr (!Ctx::kRealThreads) drainer_running_.store(true);
   for (;;) {
     // Read the wake count before draining: a push after this read changes it, so the wait
     // below returns at once instead of sleeping through the push (no lost wakeup).
     const std::uint32_t seen = drainer_wake_.load(std::memory_order_acquire);
-    if (drainer_stop_.load(std::memory_order_acquire)) return;
+    if (drainer_stop_.load(std::memory_order_acquire)) break;
     if (drain_spill() == 0) A::wait(drainer_wake_, seen);
   }
+  if constexpr (!Ctx::kRealThreads) drainer_running_.store(false);
 }
 
 template <class Cfg>
