@@ -31,6 +31,7 @@ failures=0
 work_python3() {
   PYTHONMALLOC=malloc PYTHONHASHSEED=0 python3 - <<'PY'
 import hashlib, json, random
+from concurrent.futures import ThreadPoolExecutor
 rng = random.Random(1234)
 d = {f"key{i}": [rng.random() for _ in range(i % 17)] for i in range(60000)}
 words = ["".join(rng.choice("abcdefghij") for _ in range(rng.randint(1, 40))) for _ in range(50000)]
@@ -43,6 +44,14 @@ big = " ".join(sorted(words)) * 3
 print(len(d), sum(len(v) for v in d.values()), len(counts), back == {"d": d, "counts": counts})
 print(hashlib.sha256(text.encode()).hexdigest(), hashlib.sha256(big.encode()).hexdigest())
 print(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
+# Objects made on worker threads and freed on the main thread (cross-thread frees).
+def work(seed):
+    r = random.Random(seed)
+    return {str(i): "x" * r.randint(1, 3000) for i in range(3000)}
+with ThreadPoolExecutor(max_workers=4) as pool:
+    parts = list(pool.map(work, range(16)))
+print(sum(len(v) for p in parts for v in p.values()))
+del parts
 PY
 }
 
