@@ -9,7 +9,7 @@ usage() {
   cat <<USAGE
 usage: $(basename "$0") [--reps N] [--long] [--build-dir DIR] [--allocators a,b,...] [--ab [ARGS...]]
   --reps N          repetitions per (allocator, benchmark); the median is reported (default 5)
-  --long            10x the operations and 11 reps (several minutes)
+  --long            10x the operations and, unless --reps says otherwise, 11 reps (minutes)
   --build-dir DIR   where bin/bench_* and lib/libhakmem.so live (default build/release)
   --allocators LIST subset of: hakmem,glibc,mimalloc,jemalloc,tcmalloc (default all)
   --ab ARGS...      instead, A/B-test telemetry compile flags: runs ab_telemetry.sh ARGS...
@@ -21,18 +21,24 @@ if [[ "${1:-}" == "--ab" ]]; then
   exec "$(dirname "${BASH_SOURCE[0]}")/ab_telemetry.sh" "$@"
 fi
 
-reps=5 scale=1 build="$BENCH_ROOT/build/release" only=""
+reps="" scale=1 build="$BENCH_ROOT/build/release" only=""
 while (($#)); do
   case "$1" in
     --reps) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die_usage "--reps needs a positive integer"; reps=$2; shift ;;
-    --long) scale=10; reps=11 ;;
+    --long) scale=10 ;;
     --build-dir) [[ -n "${2:-}" ]] || die_usage "--build-dir needs a directory"; build=$2; shift ;;
-    --allocators) [[ -n "${2:-}" ]] || die_usage "--allocators needs a list"; only=",$2,"; shift ;;
+    --allocators)
+      [[ "${2:-}" =~ ^(hakmem|glibc|mimalloc|jemalloc|tcmalloc)(,(hakmem|glibc|mimalloc|jemalloc|tcmalloc))*$ ]] ||
+        die_usage "--allocators needs a comma-separated subset of hakmem,glibc,mimalloc,jemalloc,tcmalloc"
+      only=",$2,"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die_usage "unknown argument '$1'" ;;
   esac
   shift
 done
+reps=${reps:-$((scale > 1 ? 11 : 5))}
+[[ -d "$build" ]] || die_usage "no build directory $build (cmake --preset release)"
+build="$(cd "$build" && pwd)"  # LD_PRELOAD wants a path that works from anywhere
 
 libdir=/usr/lib/x86_64-linux-gnu
 declare -A lib=(
