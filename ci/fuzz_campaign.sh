@@ -86,27 +86,33 @@ prune() {
   merge_corpus "$t" "$bin"
 }
 
-# The seeded bug: the `remote` target against a list that drops every third push. Each repeat
+# The seeded bugs: `remote` against a list that drops every third push, and `spill_race` (the
+# spill stack under the interleaving checker) against a stack without its ABA tag. Each repeat
 # fuzzes from an empty corpus with its own seed until the bug is found; prints the times.
-seeded() {
-  build_targets "$build" remote_seeded_fuzzer
-  local bin="$build/bin/remote_seeded_fuzzer" times=() missed=0
+seeded_one() {
+  local name=$1 what=$2 bin="$build/bin/$1_seeded_fuzzer" times=() missed=0
+  build_targets "$build" "$1_seeded_fuzzer"
   for ((i = 0; i < repeats; i++)); do
-    local s=$((seed + i)) dir="$work/seeded.$i"
+    local s=$((seed + i)) dir="$work/seeded.$name.$i"
     rm -rf "$dir" && mkdir -p "$dir/corpus"
     local t0; t0=$(date +%s%N)
     if "$bin" -seed="$s" -max_total_time=$((minutes * 60)) -artifact_prefix="$dir/" "$dir/corpus" >"$dir/log" 2>&1; then
-      echo "  seed $s: NOT found within $minutes min"; missed=$((missed + 1))
+      echo "  $name seed $s: NOT found within $minutes min"; missed=$((missed + 1))
     else
       local ms=$(( ($(date +%s%N) - t0) / 1000000 )) dt
       dt=$((ms / 1000)).$(printf %03d $((ms % 1000)))
       times+=("$dt")
-      echo "  seed $s: found after ${dt}s, $(grep -oE '^#[0-9]+' "$dir/log" | tail -1 | tr -d '#') execs: $(grep -m1 'FUZZ FAILURE' "$dir/log")"
+      echo "  $name seed $s: found after ${dt}s, $(grep -oE '^#[0-9]+' "$dir/log" | tail -1 | tr -d '#') execs: $(grep -m1 'FUZZ FAILURE' "$dir/log")"
     fi
   done
-  echo "seeded bug (remote list drops every 3rd push): found in $(( repeats - missed ))/$repeats runs;" \
-       "times (s): ${times[*]:-none}"
+  echo "seeded bug '$what': found in $(( repeats - missed ))/$repeats runs; times (s): ${times[*]:-none}"
   ((missed == 0))
+}
+seeded() {
+  local rc=0
+  seeded_one remote "remote list drops every 3rd push" || rc=1
+  seeded_one spill_race "spill stack pop without the ABA tag" || rc=1
+  return $rc
 }
 
 status=0

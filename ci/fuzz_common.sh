@@ -1,6 +1,6 @@
 # Shared helpers of ci/fuzz_campaign.sh and ci/coverage.sh (sourced, not run).
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-FUZZ_TARGETS=(spill remote api ops diff threads)
+FUZZ_TARGETS=(spill remote api ops diff threads spill_race)
 JOBS_BUILD=${JOBS_BUILD:-2}
 
 # ensure_build DIR PRESET [cmake args...]: configure DIR once (from PRESET), build nothing yet.
