@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   if (!parse_options(argc, argv, &opt)) return 2;
   if (opt.list) {
     for (Workload* w : all_workloads())
-      std::printf("%-14s %s%s\n", w->name(), w->describe(), w->hakmem_only() ? " [hakmem target only]" : "");
+      std::printf("%-14s %s\n", w->name(), w->describe());
     return 0;
   }
   const Target* target = &system_target();
@@ -70,13 +70,13 @@ int main(int argc, char** argv) {
   for (const auto& name : opt.workloads) {
     Workload& w = *find_workload(name);
     Result& r = results[n++];
-    if (w.hakmem_only() && !target->hakmem) {
+    if (const char* why = w.skip_reason(*target)) {
       r.workload = w.name();
       r.target = target->name;
       r.threads = opt.threads;
       r.status = "SKIP";
-      std::snprintf(r.note, sizeof r.note, "needs --target=hakmem (hak_os_fault_inject); not run");
-      std::printf("== %s: skipped, hakmem target only\n", w.name());
+      std::snprintf(r.note, sizeof r.note, "%s", why);
+      std::printf("== %s: skipped: %s\n", w.name(), why);
       continue;
     }
     std::printf("== %s: %s\n", w.name(), w.describe());

@@ -43,8 +43,8 @@ class Workload {
   virtual ~Workload() = default;
   virtual const char* name() const = 0;
   virtual const char* describe() const = 0;
-  // Only meaningful against hakmem (fault injection); reported as SKIP for other targets.
-  virtual bool hakmem_only() const { return false; }
+  // Why this workload cannot run against `t` in this build (reported as SKIP), or nullptr.
+  virtual const char* skip_reason(const Target&) const { return nullptr; }
   // Steady workloads must not grow hakmem's footprint round after round (invariant 7).
   virtual bool steady() const { return true; }
   // The minimum number of threads the workload needs (it raises --threads if fewer).

@@ -20,7 +20,9 @@ class OsFaults final : public Workload {
   const char* describe() const override {
     return "every k-th OS map fails: NULL with ENOMEM, no crash, no leak, recovery after";
   }
-  bool hakmem_only() const override { return true; }
+  const char* skip_reason(const Target& t) const override {
+    return t.hakmem ? nullptr : "needs --target=hakmem (hak_os_fault_inject)";
+  }
   bool steady() const override { return false; }
   void setup(Run&) override {
     hak_heap_report r{};
