@@ -78,6 +78,7 @@ void print_usage(FILE* f) {
                "  --rss-factor=F --rss-slack-mib=M        RSS bound: start + F x peak live + M (default 4, 128)\n"
                "  --mapped-factor=F --mapped-slack-mib=M  hakmem mapped bound: F x peak live + M (default 3, 64)\n"
                "  --fork-timeout=S    fork: a child still running after S seconds has hung (default 10, 60 sanitized)\n"
+               "  --keep-going        after a failing workload run the rest (default: stop, the heap may be corrupt)\n"
                "  --list              list the workloads and exit\n"
                "exit status: 0 no violation, 1 violations, 2 bad arguments\n",
                kUsage);
@@ -93,6 +94,10 @@ bool parse_options(int argc, char** argv, Options* o) {
     }
     if (std::strcmp(arg, "--list") == 0) {
       o->list = true;
+      continue;
+    }
+    if (std::strcmp(arg, "--keep-going") == 0) {
+      o->keep_going = true;
       continue;
     }
     if (std::strncmp(arg, "--", 2) != 0) return fail("unexpected argument '%s'%s", arg);

@@ -22,6 +22,7 @@ struct Options {
   double mapped_factor = 3.0;          // hakmem bound: mapped <= factor * peak live + slack
   double mapped_slack_mib = 64;
   double fork_timeout = 0;             // fork: seconds before a child counts as hung (0 = 10, 60 sanitized)
+  bool keep_going = false;             // run the remaining workloads after a failing one
   bool list = false;
 };
 

@@ -26,7 +26,7 @@ void audit_boundary(Run& run, FootprintTracker& fp) {
   for (int c = 0; c < kTinyClasses; ++c) {
     if (r.spill_length[c] != r.spill_blocks[c] || r.spill_length[c] > limit) {
       violation(run.rc, Check::Spill, -1,
-                "round %d boundary, class %d: spill_length %llu, blocks on the stack %llu (limit %llu)", run.round,
+                "round %d boundary, class %d: spill_length %llu, blocks on the stack %llu (limit %llu)", run.round.load(),
                 c, static_cast<ull>(r.spill_length[c]), static_cast<ull>(r.spill_blocks[c]), limit);
     }
   }

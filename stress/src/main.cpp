@@ -67,9 +67,20 @@ int main(int argc, char** argv) {
   // Results live in tool memory: nothing the tool holds may come from a possibly broken malloc.
   ToolArray<Result> results(opt.workloads.size());
   std::size_t n = 0;
+  bool failed = false;
   for (const auto& name : opt.workloads) {
     Workload& w = *find_workload(name);
     Result& r = results[n++];
+    if (failed && !opt.keep_going) {
+      // After a violation the allocator's heap may be corrupt: a crash in a later workload
+      // would only bury the report. --keep-going runs them anyway.
+      r.workload = w.name();
+      r.target = target->name;
+      r.threads = opt.threads;
+      r.status = "NOTRUN";
+      std::snprintf(r.note, sizeof r.note, "not run after a failure (--keep-going runs it)");
+      continue;
+    }
     if (const char* why = w.skip_reason(*target)) {
       r.workload = w.name();
       r.target = target->name;
@@ -84,6 +95,7 @@ int main(int argc, char** argv) {
     r = run_workload(w, opt, *target);
     std::printf("== %s: %s, %d rounds, %llu violation(s)\n", w.name(), r.status, r.rounds,
                 static_cast<unsigned long long>(r.violations));
+    failed = failed || r.violations != 0;
     std::fflush(stdout);
   }
   print_summary(results.begin(), n);

@@ -32,7 +32,7 @@ void print_progress(const Run& run, double elapsed, double ops_per_s, uint64_t r
                   static_cast<double>(run.last_mapped.load(std::memory_order_relaxed)) / kMiB);
   }
   std::printf("  [%7.1fs] %-14s round %-4d %9sops/s  live %7.1f MiB (peak %.1f)  rss %.1f MiB%s\n", elapsed,
-              run.workload->name(), run.round, rate,
+              run.workload->name(), run.round.load(), rate,
               static_cast<double>(run.live_bytes.load(std::memory_order_relaxed)) / kMiB,
               static_cast<double>(run.peak_live_bytes.load(std::memory_order_relaxed)) / kMiB,
               static_cast<double>(rss) / kMiB, mapped);

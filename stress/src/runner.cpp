@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include <pthread.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <algorithm>
@@ -84,6 +85,23 @@ struct Monitor {
   }
 };
 
+// Threads check the stop flag between operations, so they park within one operation. One
+// that does not within the limit is stuck in the allocator: report it and exit, since a
+// thread cannot be taken back.
+void wait_for_parked(Run& run, RoundSync& sync) {
+  const double limit = built_with_sanitizer() ? 300 : 60;
+  const double give_up = now_seconds() + limit;
+  while (sync.parked.load() < run.threads) {
+    if (now_seconds() > give_up) {
+      violation(run.rc, Check::Hang, -1, "round %d: %d of %d threads still inside an operation %.0f s after the round ended",
+                run.round.load(), run.threads - sync.parked.load(), run.threads, limit);
+      std::fflush(stdout);
+      _exit(1);
+    }
+    sleep_seconds(0.001);
+  }
+}
+
 uint64_t fnv1a(const char* s) {
   uint64_t h = 1469598103934665603ull;
   for (; *s; ++s) h = (h ^ static_cast<unsigned char>(*s)) * 1099511628211ull;
@@ -157,7 +175,7 @@ Result run_workload(Workload& wl, const Options& opt, const Target& target) {
     const double end = std::min(now_seconds() + round_len, deadline);
     while (now_seconds() < end && !run.failed.load()) sleep_seconds(0.002);
     run.stop_round.store(true);
-    while (sync.parked.load() < run.threads) sleep_seconds(0.001);
+    wait_for_parked(run, sync);
     wl.at_boundary(run);
     audit_boundary(run, fp);
     sync.release.store(true);

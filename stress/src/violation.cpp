@@ -31,6 +31,7 @@ constexpr Info kInfo[] = {
     {"api-errno", "a failing call reported the wrong error"},
     {"fork-child", "a child forked under load failed, crashed or hung"},
     {"not-exercised", "the path this workload exists to test never ran"},
+    {"hang", "a thread stopped making progress (deadlock or livelock)"},
     {"tool-internal", "the tool's own bookkeeping is inconsistent (tool bug or wild corruption)"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<int>(Check::Internal) + 1);

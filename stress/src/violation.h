@@ -24,6 +24,7 @@ enum class Check {
   Errno,
   ForkChild,
   NotExercised,
+  Hang,
   Internal,
 };
 

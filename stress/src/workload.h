@@ -73,7 +73,7 @@ struct Run {
   uint64_t seed = 0;      // the run seed (as printed)
   uint64_t stream = 0;    // seed mixed with the workload name: per-thread streams derive from it
   int threads = 0;
-  int round = 0;
+  std::atomic<int> round{0};  // the monitor reads it while the coordinator advances it
   Worker coordinator;     // used by hooks that allocate or free from the coordinator thread
   Worker* workers = nullptr;  // `threads` slots, reused by each round's threads
 

@@ -68,7 +68,7 @@ class OsFaults final : public Workload {
     if ((failures == 0 || nulls == 0) && run.violations.load() == 0) {
       violation(run.rc, Check::NotExercised, -1,
                 "fault injection never bit: %llu map failures, %llu NULL results in %d rounds",
-                static_cast<unsigned long long>(failures), static_cast<unsigned long long>(nulls), run.round);
+                static_cast<unsigned long long>(failures), static_cast<unsigned long long>(nulls), run.round.load());
     }
   }
 

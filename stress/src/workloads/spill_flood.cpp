@@ -74,7 +74,7 @@ class SpillFlood final : public Workload {
                   static_cast<unsigned long long>(drain_calls_.load()));
     if (max_spill_ == 0 && run.round >= 4 && run.violations.load() == 0) {
       violation(run.rc, Check::NotExercised, -1,
-                "the spill queue was empty at every round boundary (%d rounds): bursts never reached it", run.round);
+                "the spill queue was empty at every round boundary (%d rounds): bursts never reached it", run.round.load());
     }
   }
 
