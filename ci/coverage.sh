@@ -26,16 +26,21 @@ cov=$(command -v llvm-cov-14 || command -v llvm-cov)
 ensure_build "$build" clang-release -DHAKMEM_FUZZ_COVERAGE=ON -DHAKMEM_BUILD_BENCH=OFF
 build_targets "$build" "${targets[@]/%/_fuzzer}"
 mkdir -p "$build/profiles"
-printf '%-8s %s\n' target "allocator/ coverage (regions, functions, lines)"
+printf '%-10s %s\n' target "allocator/ coverage (regions, functions, lines)"
 for t in "${targets[@]}"; do
   bin="$build/bin/${t}_fuzzer"
-  rm -f "$build/profiles/$t".*.profraw
-  LLVM_PROFILE_FILE="$build/profiles/$t.%p.profraw" "$bin" "$ROOT/fuzz/corpus/$t" "$ROOT/fuzz/regressions/$t" \
-    >"$build/profiles/$t.replay.log" 2>&1 || { echo "$t: replay failed"; tail -5 "$build/profiles/$t.replay.log"; exit 1; }
+  rm -f "$build/profiles/$t".*.profraw "$build/profiles/$t.replay.log"
+  # One process per input: a failing input (abort: no profile) costs only its own coverage.
+  failed=0
+  for f in "$ROOT/fuzz/corpus/$t"/* "$ROOT/fuzz/regressions/$t"/*; do
+    [ -f "$f" ] || continue
+    LLVM_PROFILE_FILE="$build/profiles/$t.%p.profraw" "$bin" "$f" >>"$build/profiles/$t.replay.log" 2>&1 ||
+      { failed=$((failed + 1)); echo "$t: FAILING input $f: $(grep -m1 'FUZZ FAILURE' "$build/profiles/$t.replay.log" || true)"; }
+  done
   "$profdata" merge -sparse "$build/profiles/$t".*.profraw -o "$build/profiles/$t.profdata"
   "$cov" report "$bin" -instr-profile="$build/profiles/$t.profdata" "$ROOT/allocator/" >"$build/profiles/$t.report.txt"
   # TOTAL row: regions, missed, cover%, functions, missed, exec%, lines, missed, cover%, ...
-  awk -v t="$t" '/^TOTAL/ {printf "%-8s regions %s  functions %s  lines %s (%s of %s lines missed)\n", t, $4, $7, $10, $9, $8}' \
+  awk -v t="$t" -v f="$failed" '/^TOTAL/ {printf "%-10s regions %s  functions %s  lines %s (%s of %s lines missed)%s\n", t, $4, $7, $10, $9, $8, f ? "  [" f " inputs FAILED]" : ""}' \
     "$build/profiles/$t.report.txt"
   if [ -n "$html" ]; then
     "$cov" show "$bin" -instr-profile="$build/profiles/$t.profdata" -format=html -output-dir="$html/$t" "$ROOT/allocator/"
