@@ -49,10 +49,10 @@ bool OsLayer::commit(void* p, std::size_t bytes) noexcept {
 }
 
 void OsLayer::decommit(void* p, std::size_t bytes) noexcept {
-  // MADV_DONTNEED drops the pages now (they read back as zero); PROT_NONE makes a stray access
-  // to a decommitted superslab fault instead of silently reading zeros.
+  // MADV_DONTNEED drops the pages now; they read back as zero. The range stays readable on
+  // purpose: a lock-free pop may still load a stale link from a block of a released superslab
+  // (see SpillStack::speculative_next), and that load must not fault.
   madvise(p, bytes, MADV_DONTNEED);
-  mprotect(p, bytes, PROT_NONE);
   unmaps_.fetch_add(1, std::memory_order_relaxed);
   mapped_.fetch_sub(bytes, std::memory_order_relaxed);
   observe(Call::kDecommit, p, bytes, true);

@@ -48,6 +48,11 @@ TEST_F(BadFree, PoolAndLargeDoubleFrees) {
   EXPECT_DEATH(a.free(big), "not allocated by hakmem \\(or already freed\\)");
 }
 
+TEST_F(BadFree, ReallocNamesItselfForABadPointer) {
+  alignas(64) static char foreign[256];
+  EXPECT_DEATH(a.realloc(foreign + 64, 100), "hakmem: realloc\\(0x[0-9a-f]+\\): not allocated by hakmem");
+}
+
 TEST_F(BadFree, UsableSizeOfAFreedBlockIsCaughtToo) {
   void* p = a.malloc(100);
   a.free(p);

@@ -49,21 +49,53 @@ TEST(Pool, V2HotboxIsUsedOnlyWhenEnabledAndItsCountersShowIt) {
   EXPECT_EQ(r.pool_live_blocks, 0u);
 }
 
-TEST(Large, BlocksAreMappedAlignedAndUnmappedOnFree) {
+TEST(Large, FreedMappingsAreReusedFromABoundedCacheAndReleasedAtQuiescence) {
   TestAllocator a(small_options());
   a.free(a.malloc(1 << 20));  // the first large block also maps the registry's table
-  const std::uint64_t before = a.os().mapped_bytes();
+  a.quiesce();
+  const std::uint64_t baseline = a.os().mapped_bytes();
   void* p = a.malloc(1 << 20);
   ASSERT_NE(p, nullptr);
   EXPECT_GE(a.usable_size(p), 1u << 20);
   std::memset(p, 1, a.usable_size(p));
-  EXPECT_GT(a.os().mapped_bytes(), before);
+  EXPECT_GT(a.os().mapped_bytes(), baseline);
   a.free(p);
-  EXPECT_EQ(a.os().mapped_bytes(), before);
+  const std::uint64_t maps = a.os().map_calls();
+  void* q = a.malloc((1 << 20) - 100);  // fits the cached mapping: no new map
+  EXPECT_EQ(a.os().map_calls(), maps);
+  EXPECT_EQ(q, p);
+  a.free(q);
+  a.quiesce();
+  EXPECT_EQ(a.os().mapped_bytes(), baseline);
+  // Many freed mappings: the cache keeps at most 32 MiB of them.
+  std::vector<void*> big;
+  for (int i = 0; i < 20; ++i) big.push_back(a.malloc(4 << 20));
+  for (void* b : big) a.free(b);
+  EXPECT_LE(a.os().mapped_bytes(), baseline + (std::uint64_t{32} << 20));
+  a.quiesce();
+  EXPECT_EQ(a.os().mapped_bytes(), baseline);
+}
+
+TEST(Large, CallocZeroesARecycledMapping) {
+  TestAllocator a(small_options());
+  for (std::size_t size : {40000u, 300000u, 1000000u}) {
+    void* p = a.malloc(size);
+    std::memset(p, 0xE5, size);
+    a.free(p);  // into the mapping cache, dirty
+    auto* z = static_cast<unsigned char*>(a.calloc(1, size));
+    ASSERT_EQ(z, p) << "expected the cached mapping back";
+    for (std::size_t i = 0; i < size; ++i) ASSERT_EQ(z[i], 0) << "byte " << i << " of " << size;
+    a.free(z);
+  }
+}
+
+TEST(Large, AlignedBlocksAreAligned) {
+  TestAllocator a(small_options());
   for (std::size_t align = 64; align <= (std::size_t{4} << 20); align *= 4) {
     void* q = a.aligned_alloc(align, 100000);
     ASSERT_NE(q, nullptr);
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(q) % align, 0u) << align;
+    EXPECT_GE(a.usable_size(q), 100000u);
     std::memset(q, 2, 100000);
     a.free(q);
   }

@@ -65,6 +65,8 @@ typedef struct hak_heap_report {
   uint64_t peak_mapped_bytes;
   uint64_t heaps;                /* heaps ever created (live + orphaned) */
   uint64_t orphaned_heaps;
+  uint64_t retired_heaps;        /* in a fork child: heaps of threads the fork left behind,
+                                    never reused and left out of the walk (their state may be torn) */
   uint64_t spill_length[8];      /* per tiny class: the flow-control length */
   uint64_t spill_blocks[8];      /* per tiny class: blocks actually on the stack */
   uint64_t remote_pending;       /* blocks on remote lists of orphaned heaps and this thread's */

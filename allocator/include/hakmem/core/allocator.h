@@ -14,6 +14,7 @@
 #include "hakmem/core/config.h"
 #include "hakmem/core/fatal.h"
 #include "hakmem/core/heap.h"
+#include "hakmem/core/large_cache.h"
 #include "hakmem/core/large_registry.h"
 #include "hakmem/core/options.h"
 #include "hakmem/core/os_layer.h"
@@ -138,12 +139,14 @@ class Allocator {
   std::uint32_t validate_pool(const void* p, SuperslabHeader* ss, const char* op) noexcept;
 
   // large (allocator_large.h)
-  void* large_alloc(std::size_t size, std::size_t align) noexcept;
+  void* large_alloc(std::size_t size, std::size_t align, bool zeroed) noexcept;
   void large_free(void* p) noexcept;
   LargeHeader* validate_large(const void* p, const char* op) noexcept;
+  void flush_large_cache() noexcept;
 
   // routing
   void* alloc_beyond_tiny(std::size_t size) noexcept;
+  std::size_t checked_usable_size(const void* p, const char* op) noexcept;
   Kind classify(const void* p, SuperslabHeader** ss) const noexcept;
 
   // heaps (allocator_heaps.h)
@@ -170,6 +173,7 @@ class Allocator {
   SpillSlot spill_[kTinyClassCount];
   PoolClass pool_[kPoolClassCount];
   LargeRegistry<A> large_;
+  LargeCache<A> large_cache_;
   std::atomic<std::uint64_t> large_sequence_{0};
 
   SpinLock<A> heaps_lock_;

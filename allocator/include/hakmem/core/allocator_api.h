@@ -10,16 +10,19 @@ void* Allocator<Cfg>::alloc_beyond_tiny(std::size_t size) noexcept {
   const unsigned pc = pool_class_of(size);
   if (pc != kNoClass) return pool_alloc(pc);
   if (size > kMaxRequest) return fail(ENOMEM);
-  return large_alloc(size, kMinAlign);
+  return large_alloc(size, kMinAlign, /*zeroed=*/false);
 }
 
 template <class Cfg>
 void* Allocator<Cfg>::calloc(std::size_t n, std::size_t size) noexcept {
   std::size_t bytes;
   if (__builtin_mul_overflow(n, size, &bytes)) return fail(ENOMEM);
+  if (bytes > kMaxPool) {
+    tel_.bad_class.no_tiny_class.inc();  // as malloc() counts it
+    return bytes > kMaxRequest ? fail(ENOMEM) : large_alloc(bytes, kMinAlign, /*zeroed=*/true);
+  }
   void* p = malloc(bytes);
-  // Fresh large mappings are already zero; everything else may hold old data.
-  if (p && bytes <= kMaxPool) std::memset(p, 0, bytes);
+  if (p) std::memset(p, 0, bytes);
   return p;
 }
 
@@ -30,7 +33,7 @@ void* Allocator<Cfg>::realloc(void* p, std::size_t size) noexcept {
     free(p);
     return nullptr;
   }
-  const std::size_t have = usable_size(p);  // validates p
+  const std::size_t have = checked_usable_size(p, "realloc");
   // Keep the block when the new size fits and would not waste most of it.
   if (size <= have && (have <= kMaxPool || size >= have / 2)) return p;
   void* q = malloc(size);
@@ -54,7 +57,7 @@ void* Allocator<Cfg>::aligned_alloc(std::size_t align, std::size_t size) noexcep
   }
   const unsigned pc = pool_class_aligned(size, align);
   if (pc != kNoClass) return pool_alloc(pc);
-  return large_alloc(size, align);
+  return large_alloc(size, align, /*zeroed=*/false);
 }
 
 template <class Cfg>
@@ -71,15 +74,20 @@ int Allocator<Cfg>::posix_memalign(void** out, std::size_t align, std::size_t si
 
 template <class Cfg>
 std::size_t Allocator<Cfg>::usable_size(const void* p) noexcept {
-  if (!p) return 0;
+  return p ? checked_usable_size(p, "malloc_usable_size") : 0;
+}
+
+// The usable size of a live block; a bad pointer aborts naming `op`, the caller's function.
+template <class Cfg>
+std::size_t Allocator<Cfg>::checked_usable_size(const void* p, const char* op) noexcept {
   SuperslabHeader* ss;
   switch (classify(p, &ss)) {
     case Kind::kTiny:
-      return validate_tiny(p, ss, "malloc_usable_size")->block_size;
+      return validate_tiny(p, ss, op)->block_size;
     case Kind::kPool:
-      return kPoolSizes[validate_pool(p, ss, "malloc_usable_size")];
+      return kPoolSizes[validate_pool(p, ss, op)];
     case Kind::kLarge:
-      return validate_large(p, "malloc_usable_size")->usable;
+      return validate_large(p, op)->usable;
   }
   return 0;
 }

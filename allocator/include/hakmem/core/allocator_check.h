@@ -54,6 +54,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     err.add("heap check: no memory for its scratch bitmap");
     return -1;
   }
+  auto owner_retired = [](SuperslabHeader* ss) { return static_cast<HeapT*>(ss->owner)->retired; };
   auto slab_id = [&](SuperslabHeader* ss, const Slab* s) { return std::size_t{ss->region} * kSlabsPerSuperslab + s->index; };
   // Marks block p of slab s; false if it was marked already.
   auto mark = [&](SuperslabHeader* ss, Slab* s, const void* p) {
@@ -98,7 +99,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     }
     if (ss->kind == SsKind::kFree) continue;
     ++r->superslabs;
-    if (ss->kind != SsKind::kTiny) continue;
+    if (ss->kind != SsKind::kTiny || owner_retired(ss)) continue;
     unsigned used = 0;
     for (Slab& s : ss->slabs) {
       if (s.cls == kNoClass) continue;
@@ -124,6 +125,10 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   for (HeapT* h = all_heaps_; h; h = h->next_all) {
     ++r->heaps;
     if (h->orphaned) ++r->orphaned_heaps;
+    if (h->retired) {  // a fork child's copy of a vanished thread's heap: not trustworthy
+      ++r->retired_heaps;
+      continue;
+    }
     for (auto& f : h->front)
       for (std::uint32_t k = 0; k < f.count; ++k) transit(f.slots[k], "front cache");
     for (void* p = h->remote.peek_quiescent(); p; p = RemoteList<A>::next(p)) {
@@ -142,7 +147,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   // Invariant 4 per slab: carved = free + in transit + live, with live >= 0.
   for (std::size_t i = 0; i < nss; ++i) {
     auto* ss = reinterpret_cast<SuperslabHeader*>(base_ + i * kSuperslabSize);
-    if (ss->magic != kSuperslabMagic || ss->kind != SsKind::kTiny) continue;
+    if (ss->magic != kSuperslabMagic || ss->kind != SsKind::kTiny || owner_retired(ss)) continue;
     for (Slab& s : ss->slabs) {
       if (s.cls == kNoClass) continue;
       const std::uint32_t carved = s.carved.load(std::memory_order_relaxed);

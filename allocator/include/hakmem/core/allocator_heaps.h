@@ -30,6 +30,7 @@ Allocator<Cfg>::~Allocator() {
     os_.unmap(hdr->map_base, hdr->map_bytes);
   });
   large_.release(os_);
+  large_cache_.flush(os_);
   for (HeapT* h = all_heaps_; h;) {
     HeapT* next = h->next_all;
     os_.unmap(h, h->map_bytes);
@@ -125,6 +126,7 @@ void Allocator<Cfg>::thread_exit() noexcept {
 
 template <class Cfg>
 void Allocator<Cfg>::quiesce() noexcept {
+  flush_large_cache();
   HeapT* self = heap();
   if (self) flush_heap(self);
   while (drain_spill() != 0) {
@@ -203,10 +205,12 @@ void Allocator<Cfg>::prefork() noexcept {
   for (auto& p : pool_) p.lock.lock();
   arena_lock_.lock();
   large_.lock.lock();
+  large_cache_.lock.lock();
 }
 
 template <class Cfg>
 void Allocator<Cfg>::postfork_parent() noexcept {
+  large_cache_.lock.unlock();
   large_.lock.unlock();
   arena_lock_.unlock();
   for (auto& p : pool_) p.lock.unlock();
@@ -215,6 +219,7 @@ void Allocator<Cfg>::postfork_parent() noexcept {
 
 template <class Cfg>
 void Allocator<Cfg>::postfork_child() noexcept {
+  large_cache_.lock.reset_after_fork();
   large_.lock.reset_after_fork();
   arena_lock_.reset_after_fork();
   for (auto& p : pool_) p.lock.reset_after_fork();
@@ -226,6 +231,8 @@ void Allocator<Cfg>::postfork_child() noexcept {
   HeapT* self = heap();
   for (HeapT* h = all_heaps_; h; h = h->next_all)
     if (h != self && !h->orphaned) h->retired = true;
+  // A push or pop in flight in a vanished thread leaves the length off by its count.
+  for (auto& s : spill_) s.stack.repair_length_quiescent();
   drainer_running_.store(false);  // restarted by the next wake_drainer() if opt_.bg_spill
 }
 

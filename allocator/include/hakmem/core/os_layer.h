@@ -24,7 +24,7 @@ class OsLayer {
 
   // Makes [p, p+bytes) of a reservation readable and writable. False on (injected) failure.
   bool commit(void* p, std::size_t bytes) noexcept;
-  // Returns the pages to the OS; the range stays reserved and reads back as zero.
+  // Returns the pages to the OS; the range stays mapped read-write and reads back as zero.
   void decommit(void* p, std::size_t bytes) noexcept;
 
   // An independent read-write mapping (large blocks, heap records). nullptr on failure.

@@ -13,6 +13,7 @@
 // and the length never goes below zero.
 #pragma once
 #include <cstdint>
+#include <type_traits>
 
 #include "hakmem/core/atomic_policy.h"
 
@@ -52,9 +53,7 @@ class SpillStack {
     for (;;) {
       if (offset_part(old) == 0) return nullptr;
       void* node = block_at(offset_part(old));
-      // The node may have been popped and reused since `old` was read: this load may then see
-      // user data. The tag makes the CAS below fail in that case, so the value is never used.
-      const std::uintptr_t next = link_of(node).load(std::memory_order_relaxed);
+      const std::uintptr_t next = speculative_next(node);
       const std::uint64_t desired = pack(next ? offset_of(reinterpret_cast<void*>(next)) : 0,
                                          tag_of(old) + 1);
       if (head_.compare_exchange_weak(old, desired, std::memory_order_acquire,
@@ -83,9 +82,33 @@ class SpillStack {
     return n;
   }
 
+  // Sets the length to the list's real length. Only for a single-threaded process whose other
+  // threads vanished mid-operation (a fork child): their in-flight adjustments never land.
+  void repair_length_quiescent() noexcept {
+    len_.store(for_each_quiescent([](void*) {}), std::memory_order_relaxed);
+  }
+
   static Link& link_of(void* block) noexcept { return cell_at<Link>(block); }
 
  private:
+  // The one load of a Treiber pop that may race: `node` may have been popped and reused since
+  // the head was read, so another thread may be writing it (as user data, or as a remote-list
+  // link). The value is then stale and the tagged CAS that follows fails, so it is never used.
+  // The node's memory is always mapped: arena superslabs are decommitted with MADV_DONTNEED,
+  // never unmapped or protected, while the instance lives.
+  // Under the interleaving checker this is a policy load (it models and checks exactly this
+  // case); in production it is a volatile word load kept out of ThreadSanitizer's view, because
+  // the race is by design and a TSan report here would be noise.
+  static std::uintptr_t speculative_next(void* node) noexcept {
+    if constexpr (std::is_same_v<A, StdAtomics>)
+      return untracked_load(node);
+    else
+      return link_of(node).load(std::memory_order_relaxed);
+  }
+  __attribute__((no_sanitize("thread"))) static std::uintptr_t untracked_load(void* node) noexcept {
+    return *static_cast<volatile std::uintptr_t*>(node);
+  }
+
   static std::uint64_t pack(std::uint32_t off, std::uint32_t tag) noexcept {
     return (std::uint64_t{tag} << 32) | off;
   }

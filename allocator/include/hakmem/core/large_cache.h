@@ -1,0 +1,84 @@
+// A small cache of freed large-block mappings. Without it every large malloc/free pair is an
+// mmap/munmap pair (orders of magnitude slower than reuse). Bounded in entries and bytes so the
+// footprint stays bounded (invariant 7); quiesce() empties it. A mapping is reused only for a
+// request that needs at least half of it, so a small request never pins a huge mapping.
+#pragma once
+#include <cstddef>
+
+#include "hakmem/core/os_layer.h"
+#include "hakmem/core/spinlock.h"
+
+namespace hakmem {
+
+template <class A>
+class LargeCache {
+ public:
+  static constexpr unsigned kEntries = 8;
+  static constexpr std::size_t kMaxBytes = std::size_t{32} << 20;
+  static constexpr std::size_t kMaxMapping = std::size_t{8} << 20;
+  static_assert(kMaxMapping <= kMaxBytes);
+
+  SpinLock<A> lock;  // public so fork handling can take it
+
+  // A cached mapping of at least `bytes` (and at most twice that), or nullptr.
+  void* take(std::size_t bytes, std::size_t* got) noexcept {
+    LockGuard g(lock);
+    unsigned best = kEntries;
+    for (unsigned i = 0; i < count_; ++i)
+      if (entries_[i].bytes >= bytes && entries_[i].bytes / 2 <= bytes &&
+          (best == kEntries || entries_[i].bytes < entries_[best].bytes))
+        best = i;
+    if (best == kEntries) return nullptr;
+    Entry e = entries_[best];
+    entries_[best] = entries_[--count_];
+    total_ -= e.bytes;
+    *got = e.bytes;
+    return e.base;
+  }
+
+  // Keeps the mapping, evicting the oldest ones as needed to stay within the bounds.
+  void give(OsLayer& os, void* base, std::size_t bytes) noexcept {
+    if (bytes > kMaxMapping) {
+      os.unmap(base, bytes);
+      return;
+    }
+    Entry evicted[kEntries];
+    unsigned n = 0;
+    {
+      LockGuard g(lock);
+      while (count_ > 0 && (count_ == kEntries || total_ + bytes > kMaxBytes)) {
+        evicted[n++] = entries_[0];
+        total_ -= entries_[0].bytes;
+        for (unsigned i = 1; i < count_; ++i) entries_[i - 1] = entries_[i];
+        --count_;
+      }
+      entries_[count_++] = {base, bytes};  // fits: bytes <= kMaxMapping <= kMaxBytes
+      total_ += bytes;
+    }
+    for (unsigned i = 0; i < n; ++i) os.unmap(evicted[i].base, evicted[i].bytes);
+  }
+
+  void flush(OsLayer& os) noexcept {
+    Entry all[kEntries];
+    unsigned n;
+    {
+      LockGuard g(lock);
+      n = count_;
+      for (unsigned i = 0; i < n; ++i) all[i] = entries_[i];
+      count_ = 0;
+      total_ = 0;
+    }
+    for (unsigned i = 0; i < n; ++i) os.unmap(all[i].base, all[i].bytes);
+  }
+
+ private:
+  struct Entry {
+    void* base;
+    std::size_t bytes;
+  };
+  Entry entries_[kEntries];
+  unsigned count_ = 0;
+  std::size_t total_ = 0;
+};
+
+}  // namespace hakmem

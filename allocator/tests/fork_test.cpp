@@ -1,0 +1,59 @@
+// Fork while other threads allocate: the child's heap must be usable and consistent (the
+// production library runs prefork/postfork_* from pthread_atfork; here the test does).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "test_config.h"
+
+namespace hakmem::test {
+namespace {
+
+TEST(Fork, ChildOfABusyProcessAllocatesFreesAndChecksClean) {
+  Options o = small_options();
+  o.spill_target = 64;  // small: flow control decides often
+  TestAllocator a(o);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> churn;
+  for (int t = 0; t < 3; ++t)
+    churn.emplace_back([&, t] {
+      // Batches overflow the front cache, so the spill queue is pushed and popped all the time:
+      // the lock-free windows a fork can cut in half.
+      std::vector<void*> batch;
+      for (unsigned i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+        for (int k = 0; k < 300; ++k) batch.push_back(a.malloc(16 + (k % 3) * 16 + t));
+        for (void* p : batch) a.free(p);
+        batch.clear();
+      }
+    });
+  int bad_children = 0;
+  for (int f = 0; f < 100; ++f) {
+    a.prefork();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      a.postfork_child();
+      for (int i = 0; i < 10000; ++i) a.free(a.malloc(16 + i % 5000));
+      a.quiesce();
+      hak_heap_report r;
+      _exit(a.check(&r) == 0 ? 0 : 7);
+    }
+    a.postfork_parent();
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++bad_children;
+  }
+  stop = true;
+  for (auto& t : churn) t.join();
+  EXPECT_EQ(bad_children, 0);
+  hak_heap_report r;
+  a.quiesce();
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.tiny_live_blocks + r.pool_live_blocks, 0u);
+}
+
+}  // namespace
+}  // namespace hakmem::test
