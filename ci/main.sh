@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
+# ccache: paths relative to the checkout, so a fresh clone elsewhere reuses earlier objects.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 cmake --preset release >/dev/null
 cmake --build --preset release -j2
 exec bash ci/stress_campaign.sh "${1:-10}"
