@@ -4,7 +4,10 @@
 # exit non-zero on any failure. Build and test times per preset are printed too.
 #
 # Environment: MATRIX_JOBS (default 2), MATRIX_LABELS (default below), MATRIX_CMAKE_ARGS
-# (extra configure arguments, e.g. -DHAKMEM_PARTS="properties;sanitizers").
+# (extra configure arguments, e.g. -DHAKMEM_PARTS="properties;sanitizers"), MATRIX_BUILD_ROOT
+# (build in ROOT/<preset> instead of the preset's build/<preset>).
+# Sanitizer runtime options are exported here (same as the test presets: halt on the first
+# error), so the tests halt whether or not ctest is run through a preset.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -12,7 +15,12 @@ presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=(release asan-ubsan tsan)
 jobs=${MATRIX_JOBS:-2}
 labels=(${MATRIX_LABELS:-unit stress property interleave equivalence fuzz-regression sanitizer})
-logdir=build/matrix-logs
+columns=("${labels[@]}" other)
+root=${MATRIX_BUILD_ROOT:-build}
+logdir=$root/matrix-logs
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 mkdir -p "$logdir"
 
 now() { date +%s.%N; }
@@ -29,7 +37,8 @@ for p in "${presets[@]}"; do
   log="$logdir/$p.build.log"
   echo "=== $p: configure + build (log: $log)"
   # shellcheck disable=SC2086
-  if ! { cmake --preset "$p" ${MATRIX_CMAKE_ARGS:-} && cmake --build --preset "$p" -j "$jobs"; } >"$log" 2>&1; then
+  dir=$root/$p
+  if ! { cmake --preset "$p" -B "$dir" ${MATRIX_CMAKE_ARGS:-} && cmake --build "$dir" -j "$jobs"; } >"$log" 2>&1; then
     tail -n 30 "$log"
     rows+=("$p|(build)|0|1|$(secs "$t0" "$(now)")|build failed")
     total_fail=$((total_fail + 1))
@@ -37,10 +46,15 @@ for p in "${presets[@]}"; do
     continue
   fi
   tb=$(now)
-  for l in "${labels[@]}"; do
+  for l in "${columns[@]}"; do
     tl=$(now)
     out="$logdir/$p.$l.log"
-    ctest --preset "$p" -L "^${l}\$" --no-tests=ignore -j "$jobs" >"$out" 2>&1
+    if [ "$l" = other ]; then  # every test with none of the listed labels
+      sel=(-LE "^($(IFS='|'; echo "${labels[*]}"))\$")
+    else
+      sel=(-L "^${l}\$")
+    fi
+    ctest --test-dir "$dir" "${sel[@]}" --no-tests=ignore --timeout 900 --output-on-failure -j "$jobs" >"$out" 2>&1
     rc=$?
     dt=$(secs "$tl" "$(now)")
     if grep -q "No tests were found" "$out"; then
