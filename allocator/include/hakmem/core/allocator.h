@@ -282,7 +282,7 @@ inline Slab* Allocator<Cfg>::validate_tiny(const void* p, SuperslabHeader* ss, c
   if (HAKMEM_UNLIKELY(ss->kind != SsKind::kTiny))
     fatal_bad_pointer(op, p, "not allocated by hakmem (released region)");
   const std::uintptr_t addr = reinterpret_cast<std::uintptr_t>(p);
-  Slab* s = &ss->slabs[(addr - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift];
+  Slab* s = slab_of(ss, p);
   const std::uintptr_t off = addr - s->data_start;
   if (HAKMEM_UNLIKELY(s->cls == kNoClass || addr < s->data_start))
     fatal_bad_pointer(op, p, "not allocated by hakmem (no block there)");

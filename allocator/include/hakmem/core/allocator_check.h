@@ -77,7 +77,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       err.add("%s: block %p lies in a superslab that is not tiny", where, p);
       return nullptr;
     }
-    Slab* s = &ss->slabs[(reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift];
+    Slab* s = slab_of(ss, p);
     const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
     if (s->cls == kNoClass || a < s->data_start ||
         s->index_of(a - s->data_start) * std::uintptr_t{s->block_size} != a - s->data_start ||

@@ -108,7 +108,7 @@ void Allocator<Cfg>::return_block(HeapT* h, void* p) noexcept {
   SuperslabHeader* ss = superslab_of(p);
   auto* owner = static_cast<HeapT*>(ss->owner);
   if (owner == h) {
-    slab_free(h, &ss->slabs[(reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift], p);
+    slab_free(h, slab_of(ss, p), p);
   } else {
     if constexpr (TraceT::kOn) trace_block(Ev::kRemotePush, Path::kRemote, p, 1, 0);
     owner->remote.push(p);
@@ -236,7 +236,7 @@ std::uint32_t Allocator<Cfg>::drain_remote(HeapT* h) noexcept {
   while (p) {
     void* next = RemoteList<A>::next(p);
     SuperslabHeader* ss = superslab_of(p);
-    slab_free(h, &ss->slabs[(reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift], p);
+    slab_free(h, slab_of(ss, p), p);
     p = next;
     ++n;
   }

@@ -79,4 +79,9 @@ inline SuperslabHeader* superslab_of(const void* p) noexcept {
                                             ~(kSuperslabSize - 1));
 }
 
+// The slab of superslab `ss` that address p falls in.
+inline Slab* slab_of(SuperslabHeader* ss, const void* p) noexcept {
+  return &ss->slabs[(reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift];
+}
+
 }  // namespace hakmem
