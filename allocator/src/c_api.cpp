@@ -13,45 +13,18 @@ using hakmem::production;
 
 #define HAKMEM_API extern "C" __attribute__((visibility("default")))
 
-namespace {
-constexpr std::size_t kPage = 4096;
-}
-
 HAKMEM_API void* hak_malloc(size_t size) { return production().malloc(size); }
 HAKMEM_API void hak_free(void* p) { production().free(p); }
 HAKMEM_API void* hak_calloc(size_t n, size_t size) { return production().calloc(n, size); }
 HAKMEM_API void* hak_realloc(void* p, size_t size) { return production().realloc(p, size); }
-HAKMEM_API void* hak_reallocarray(void* p, size_t n, size_t size) {
-  size_t bytes;
-  if (__builtin_mul_overflow(n, size, &bytes)) {
-    errno = ENOMEM;
-    return nullptr;
-  }
-  return production().realloc(p, bytes);
-}
+HAKMEM_API void* hak_reallocarray(void* p, size_t n, size_t size) { return production().reallocarray(p, n, size); }
 HAKMEM_API void* hak_aligned_alloc(size_t align, size_t size) { return production().aligned_alloc(align, size); }
 HAKMEM_API int hak_posix_memalign(void** out, size_t align, size_t size) {
   return production().posix_memalign(out, align, size);
 }
-HAKMEM_API void* hak_memalign(size_t align, size_t size) {
-  // As glibc: a non-power-of-two alignment is rounded up to the next power of two.
-  if (align > (size_t{1} << 40)) {
-    errno = EINVAL;
-    return nullptr;
-  }
-  size_t a = 1;
-  while (a < align) a <<= 1;
-  return production().aligned_alloc(a, size);
-}
-HAKMEM_API void* hak_valloc(size_t size) { return production().aligned_alloc(kPage, size); }
-HAKMEM_API void* hak_pvalloc(size_t size) {
-  if (size > SIZE_MAX - kPage) {
-    errno = ENOMEM;
-    return nullptr;
-  }
-  size_t rounded = (size + kPage - 1) & ~(kPage - 1);
-  return production().aligned_alloc(kPage, rounded ? rounded : kPage);
-}
+HAKMEM_API void* hak_memalign(size_t align, size_t size) { return production().memalign(align, size); }
+HAKMEM_API void* hak_valloc(size_t size) { return production().valloc(size); }
+HAKMEM_API void* hak_pvalloc(size_t size) { return production().pvalloc(size); }
 HAKMEM_API size_t hak_usable_size(const void* p) { return production().usable_size(p); }
 
 HAKMEM_API void hak_thread_flush(void) { production().thread_flush(); }

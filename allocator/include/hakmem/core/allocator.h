@@ -49,6 +49,10 @@ class Allocator {
   void* realloc(void* p, std::size_t size) noexcept;
   void* aligned_alloc(std::size_t align, std::size_t size) noexcept;  // EINVAL: bad align
   int posix_memalign(void** out, std::size_t align, std::size_t size) noexcept;
+  void* memalign(std::size_t align, std::size_t size) noexcept;  // rounds align up, as glibc
+  void* valloc(std::size_t size) noexcept;
+  void* pvalloc(std::size_t size) noexcept;
+  void* reallocarray(void* p, std::size_t n, std::size_t size) noexcept;
   std::size_t usable_size(const void* p) noexcept;
 
   // ---- deterministic maintenance ----

@@ -73,6 +73,35 @@ int Allocator<Cfg>::posix_memalign(void** out, std::size_t align, std::size_t si
 }
 
 template <class Cfg>
+void* Allocator<Cfg>::memalign(std::size_t align, std::size_t size) noexcept {
+  // As glibc: a non-power-of-two alignment is rounded up to the next power of two.
+  if (align > (std::size_t{1} << 40)) return fail(EINVAL);
+  std::size_t pow2 = 1;
+  while (pow2 < align) pow2 <<= 1;
+  return aligned_alloc(pow2, size);
+}
+
+template <class Cfg>
+void* Allocator<Cfg>::valloc(std::size_t size) noexcept {
+  return aligned_alloc(OsLayer::page_size(), size);
+}
+
+template <class Cfg>
+void* Allocator<Cfg>::pvalloc(std::size_t size) noexcept {
+  const std::size_t page = OsLayer::page_size();
+  if (size > SIZE_MAX - page) return fail(ENOMEM);
+  const std::size_t rounded = (size + page - 1) & ~(page - 1);
+  return aligned_alloc(page, rounded ? rounded : page);
+}
+
+template <class Cfg>
+void* Allocator<Cfg>::reallocarray(void* p, std::size_t n, std::size_t size) noexcept {
+  std::size_t bytes;
+  if (__builtin_mul_overflow(n, size, &bytes)) return fail(ENOMEM);
+  return realloc(p, bytes);
+}
+
+template <class Cfg>
 std::size_t Allocator<Cfg>::usable_size(const void* p) noexcept {
   return p ? checked_usable_size(p, "malloc_usable_size") : 0;
 }
