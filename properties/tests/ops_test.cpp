@@ -34,9 +34,9 @@ TEST(Ops, DecodeIsTotalAndDeterministic) {
 
 TEST(Ops, RandomSequencesRunCleanOnLogicalThreads) {
   const std::uint64_t seed = base_seed();
-  for (std::uint64_t i = 0; i < 24; ++i) {
-    Executor<Logical> ex(default_options(), ExecOptions{.verify_each_op = i < 5});
-    const auto ops = random_ops(seed + i, 1500);
+  for (std::uint64_t i = 0; i < 16; ++i) {
+    Executor<Logical> ex(default_options(), ExecOptions{.verify_each_op = i < 2});
+    const auto ops = random_ops(seed + i, 1000);
     auto v = ex.run(ops);
     ASSERT_FALSE(v) << "seed " << seed + i << ": " << v->to_string();
   }

@@ -1,5 +1,6 @@
 #include "hakmem_ops/model.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace hakmem_ops {
@@ -46,10 +47,17 @@ std::optional<std::size_t> check_pattern(const void* p, std::size_t bytes, std::
   return std::nullopt;
 }
 
+namespace {
+using Entry = std::pair<std::uintptr_t, unsigned>;
+bool before(const Entry& e, std::uintptr_t a) { return e.first < a; }
+}  // namespace
+
 std::optional<unsigned> Model::overlapping(const void* p, std::size_t n) const {
   const auto a = reinterpret_cast<std::uintptr_t>(p);
   const std::size_t len = n ? n : 1;
-  auto it = by_addr_.upper_bound(a);  // first block starting after a
+  // first block starting after a
+  auto it = std::upper_bound(by_addr_.begin(), by_addr_.end(), a,
+                             [](std::uintptr_t x, const Entry& e) { return x < e.first; });
   if (it != by_addr_.end() && it->first < a + len) return it->second;
   if (it != by_addr_.begin()) {
     --it;
@@ -61,13 +69,16 @@ std::optional<unsigned> Model::overlapping(const void* p, std::size_t n) const {
 
 void Model::insert(unsigned slot, const LiveBlock& b) {
   slots_[slot] = b;
-  by_addr_[reinterpret_cast<std::uintptr_t>(b.ptr)] = slot;
+  const auto a = reinterpret_cast<std::uintptr_t>(b.ptr);
+  by_addr_.insert(std::lower_bound(by_addr_.begin(), by_addr_.end(), a, before), Entry{a, slot});
   ++counts_[static_cast<unsigned>(b.kind)];
 }
 
 LiveBlock Model::erase(unsigned slot) {
   LiveBlock b = slots_[slot];
-  by_addr_.erase(reinterpret_cast<std::uintptr_t>(b.ptr));
+  const auto a = reinterpret_cast<std::uintptr_t>(b.ptr);
+  auto it = std::lower_bound(by_addr_.begin(), by_addr_.end(), a, before);
+  if (it != by_addr_.end() && it->first == a) by_addr_.erase(it);
   --counts_[static_cast<unsigned>(b.kind)];
   slots_[slot] = LiveBlock{};
   return b;

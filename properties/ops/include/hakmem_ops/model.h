@@ -4,8 +4,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "hakmem_ops/op.h"
 
@@ -45,7 +46,9 @@ class Model {
 
  private:
   std::array<LiveBlock, kSlotCount> slots_{};
-  std::map<std::uintptr_t, unsigned> by_addr_;  // block start -> slot
+  // (block start, slot), sorted. A sorted vector rather than std::map: the map's rebalancing
+  // lives in uninstrumented libstdc++, which MSan would misreport.
+  std::vector<std::pair<std::uintptr_t, unsigned>> by_addr_;
   std::size_t counts_[3] = {0, 0, 0};
 };
 
