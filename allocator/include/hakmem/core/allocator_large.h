@@ -24,7 +24,7 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   hdr->magic = kLargeMagic;
   hdr->map_base = base;
   hdr->map_bytes = mapped;
-  hdr->usable = reinterpret_cast<std::uintptr_t>(base) + mapped - user;
+  hdr->usable = mapped - sizeof(LargeHeader) - slack;  // not base-dependent: traces reproduce
   hdr->sequence = large_sequence_.fetch_add(1, std::memory_order_relaxed);
   if (!large_.insert(os_, user)) {
     large_cache_.give(os_, base, mapped);
