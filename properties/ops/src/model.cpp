@@ -39,9 +39,16 @@ std::optional<std::size_t> check_pattern(const void* p, std::size_t bytes, std::
   const auto* b = static_cast<const unsigned char*>(p);
   for (std::size_t k = from / 8; k * 8 < bytes; ++k) {
     const std::uint64_t w = word(seed, k);
-    unsigned char expect[8];
+    const std::size_t first = k * 8 < from ? from - k * 8 : 0;
+    const std::size_t last = bytes - k * 8 < 8 ? bytes - k * 8 : 8;
+    if (first == 0 && last == 8) {  // a whole word: one compare (the common case)
+      std::uint64_t got;
+      std::memcpy(&got, b + k * 8, 8);
+      if (got == w) continue;
+    }
+    unsigned char expect[8];  // a partial word, or a mismatch: find the exact byte
     std::memcpy(expect, &w, 8);
-    for (std::size_t i = k * 8 < from ? from - k * 8 : 0; i < 8 && k * 8 + i < bytes; ++i)
+    for (std::size_t i = first; i < last; ++i)
       if (b[k * 8 + i] != expect[i]) return k * 8 + i;
   }
   return std::nullopt;
