@@ -50,4 +50,11 @@ inline Result run_scenario(const std::string& name, StrategyKind kind, std::uint
   return r;
 }
 
+// A gtest-safe name for a scenario ("spill.push_pop.2t" -> "spill_push_pop_2t").
+inline std::string test_name(std::string scenario) {
+  for (char& c : scenario)
+    if (c == '.') c = '_';
+  return scenario;
+}
+
 }  // namespace interleave::testing

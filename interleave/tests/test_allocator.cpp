@@ -31,12 +31,7 @@ TEST_P(FullAllocator, Pct) {
 INSTANTIATE_TEST_SUITE_P(Scenarios, FullAllocator,
                          ::testing::Values("alloc.remote_vs_drain.2t", "alloc.exit_vs_remote.3t",
                                            "alloc.drainer_vs_spill.2t"),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (char& c : n)
-                             if (c == '.') c = '_';
-                           return n;
-                         });
+                         [](const auto& info) { return test_name(info.param); });
 
 }  // namespace
 }  // namespace interleave::testing

@@ -92,10 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
                       DecoyCase{"decoy.length_before_unlink.observed", FailureKind::kInvariant},
                       DecoyCase{"decoy.relaxed_push", FailureKind::kInvariant}),
     [](const auto& info) {
-      std::string n = info.param.scenario;
-      for (char& c : n)
-        if (c == '.') c = '_';
-      return n;
+      return test_name(info.param.scenario);
     });
 
 }  // namespace
