@@ -15,6 +15,7 @@
 
 #include "common/block_pool.h"
 #include "common/fail.h"
+#include "common/input_schedule.h"
 #include "hakmem/core/spill_stack.h"
 #include "interleave/checked_atomics.h"
 #include "interleave/checker.h"
@@ -110,21 +111,6 @@ class RaceTest final : public interleave::Test {
   int holder_[kBlocks] = {};
 };
 
-class InputSchedule final : public interleave::Strategy {
- public:
-  InputSchedule(const std::uint8_t* p, const std::uint8_t* end) : p_(p), end_(end) {}
-  bool begin_run() override { return !std::exchange(ran_, true); }
-  int pick(const interleave::Decision& d) override {
-    if (p_ == end_) return interleave::default_choice(d);
-    return interleave::nth_bit(d.enabled, *p_++ % static_cast<unsigned>(__builtin_popcount(d.enabled)));
-  }
-  std::string name() const override { return "fuzz-input"; }
-
- private:
-  const std::uint8_t* p_;
-  const std::uint8_t* end_;
-  bool ran_ = false;
-};
 
 }  // namespace
 
@@ -139,7 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (t >= test->n) continue;
     for (unsigned len = next() % 12; len; --len) test->programs[t].push_back(next());
   }
-  InputSchedule schedule(p, end);
+  hakmem::fuzz::InputSchedule schedule(p, end);
   interleave::Options opt;
   opt.aba_fatal = false;  // the model, not the checker's ABA detector, must find the bug
   const interleave::Result r = interleave::run_once(*test, schedule, opt);

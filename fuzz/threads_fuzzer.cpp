@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/instance.h"
+#include "common/input_schedule.h"
 #include "common/pattern.h"
 #include "hakmem/core/allocator.h"
 #include "interleave/checked_atomics.h"
@@ -169,22 +170,6 @@ class ProgramTest final : public interleave::Test {
   std::map<void*, std::size_t> sizes_;
 };
 
-// The schedule from the input: each decision picks among the runnable threads.
-class InputSchedule final : public interleave::Strategy {
- public:
-  InputSchedule(const std::uint8_t* p, const std::uint8_t* end) : p_(p), end_(end) {}
-  bool begin_run() override { return !std::exchange(ran_, true); }
-  int pick(const interleave::Decision& d) override {
-    if (p_ == end_) return interleave::default_choice(d);
-    return interleave::nth_bit(d.enabled, *p_++ % static_cast<unsigned>(__builtin_popcount(d.enabled)));
-  }
-  std::string name() const override { return "fuzz-input"; }
-
- private:
-  const std::uint8_t* p_;
-  const std::uint8_t* end_;
-  bool ran_ = false;
-};
 
 ProgramTest& test() {
   static ProgramTest* t = new ProgramTest;  // lives for the process: fibers are reused
@@ -210,7 +195,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       t.programs[k].push_back({kind, next()});
     }
   }
-  InputSchedule schedule(p, end);
+  hakmem::fuzz::InputSchedule schedule(p, end);
   interleave::Options opt;
   opt.max_steps = 200000;
   opt.aba_fatal = false;  // remote-list heads see benign ABA (empty again after a take_all)
