@@ -29,6 +29,17 @@
 #ifndef STRESS_ASAN
 #define STRESS_ASAN 0
 #endif
+// TSan likewise: clang through __has_feature, gcc through __SANITIZE_THREAD__.
+#if defined(__SANITIZE_THREAD__)
+#define STRESS_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define STRESS_TSAN 1
+#endif
+#endif
+#ifndef STRESS_TSAN
+#define STRESS_TSAN 0
+#endif
 
 namespace stress {
 namespace {
@@ -90,6 +101,11 @@ class Fork final : public Workload {
     // The child would deadlock inside ASan's own allocator (a region lock held by another
     // parent thread at fork); fixed in LLVM 18 by llvm/llvm-project#75290.
     if (!t.hakmem) return "ASan's allocator before LLVM 18 is not fork-safe (llvm-project#75290)";
+#elif STRESS_TSAN
+    // With --target=system a TSan build's malloc is TSan's own allocator, not the one under
+    // test. With LLVM 14 a forked child of this workload hung for 60 s in one of four CI runs
+    // (seed 264205170344141). The hakmem target still runs this workload under TSan.
+    if (!t.hakmem) return "TSan's own allocator (LLVM 14): a forked child hung in CI; not the allocator under test";
 #else
     (void)t;
 #endif
