@@ -147,6 +147,20 @@ bool alloc_block(Worker& w, const AllocRequest& req, Block* out) {
   return true;
 }
 
+namespace {
+
+// After a violation the target's heap may be corrupt (a lying usable size lets the tool's own
+// pattern writes smash a neighbour's header), and one more call into it can crash the run
+// before its report is out. So a failed run stops handing blocks back: it forgets them and
+// leaks them. The tool reads only the block's own bytes, never the target's metadata.
+void abandon_block(Worker& w, Block* b) {
+  w.run->ranges.erase(*b);
+  add_live(w, -static_cast<int64_t>(b->size));
+  *b = Block{};
+}
+
+}  // namespace
+
 void free_block(Worker& w, Block* b) {
   Mismatch m;
   if (!verify(*b, &m)) {
@@ -154,6 +168,10 @@ void free_block(Worker& w, Block* b) {
               "block %p size %zu usable %zu (id %llu, thread %u): byte at offset %zu is 0x%02x, expected 0x%02x at free",
               static_cast<void*>(b->p), b->size, b->usable, static_cast<unsigned long long>(b->id), b->owner, m.offset,
               m.actual, m.expected);
+  }
+  if (w.run->failed.load(std::memory_order_relaxed)) {
+    abandon_block(w, b);
+    return;
   }
   const std::size_t usable = w.run->target->usable_size_(b->p);
   if (usable < b->size) {

@@ -11,6 +11,7 @@
 #include <new>
 
 #include "block_ops.h"
+#include "crash_report.h"
 #include "footprint.h"
 #include "heap_audit.h"
 #include "report.h"
@@ -47,6 +48,7 @@ struct ThreadArg {
 void* worker_entry(void* p) {
   auto* arg = static_cast<ThreadArg*>(p);
   Worker& w = *arg->worker;
+  crash_report_thread(&w);
   w.run->workload->thread_main(w);
   flush_live(w);
   // Park: stay alive (caches full) until the coordinator has looked at the heap.
@@ -124,6 +126,7 @@ Result run_workload(Workload& wl, const Options& opt, const Target& target) {
   run.seed = opt.seed;
   run.stream = mix64(opt.seed ^ fnv1a(wl.name()));
   run.rc = ReportContext{wl.name(), target.name, opt.seed, run.threads, &run.violations, &run.failed};
+  crash_report_run(&run.rc);
   run.coordinator.run = &run;
   run.coordinator.index = -1;
   run.coordinator.tid = 0;
@@ -210,6 +213,7 @@ Result run_workload(Workload& wl, const Options& opt, const Target& target) {
                   static_cast<double>(fp.max_rss_over_baseline()) / (1 << 20));
   }
 
+  crash_report_run(nullptr);
   workers.release();
   run.~Run();
   tool_unmap(run_mem, sizeof(Run));
