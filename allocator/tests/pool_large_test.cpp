@@ -76,6 +76,26 @@ TEST(Large, FreedMappingsAreReusedFromABoundedCacheAndReleasedAtQuiescence) {
   EXPECT_EQ(a.os().mapped_bytes(), baseline);
 }
 
+TEST(Large, TheMappingCacheKeepsAtMostItsEntryBoundAndServesRequestsFromIt) {
+  constexpr unsigned kEntries = LargeCache<StdAtomics>::kEntries;
+  TestAllocator a(small_options());
+  a.free(a.malloc(1 << 20));  // maps the registry's table
+  a.quiesce();
+  const std::uint64_t baseline = a.os().mapped_bytes();
+  std::vector<void*> blocks;
+  for (unsigned i = 0; i < kEntries + 8; ++i) blocks.push_back(a.malloc(100000));
+  const std::uint64_t each = (a.os().mapped_bytes() - baseline) / (kEntries + 8);
+  for (void* p : blocks) a.free(p);
+  EXPECT_EQ(a.os().mapped_bytes(), baseline + kEntries * each) << "the oldest 8 are unmapped";
+  const std::uint64_t maps = a.os().map_calls();
+  blocks.clear();
+  for (unsigned i = 0; i < kEntries; ++i) blocks.push_back(a.malloc(90000));  // fits 100000's mappings
+  EXPECT_EQ(a.os().map_calls(), maps) << "every request served from the cache";
+  for (void* p : blocks) a.free(p);
+  a.quiesce();
+  EXPECT_EQ(a.os().mapped_bytes(), baseline);
+}
+
 TEST(Large, CallocZeroesARecycledMapping) {
   TestAllocator a(small_options());
   for (std::size_t size : {40000u, 300000u, 1000000u}) {
