@@ -173,6 +173,11 @@ void free_block(Worker& w, Block* b) {
     abandon_block(w, b);
     return;
   }
+  const uint64_t leak_every = w.run->opt->leak_every;
+  if (leak_every && ++w.frees % leak_every == 0) {  // the footprint checks' decoy
+    abandon_block(w, b);
+    return;
+  }
   const std::size_t usable = w.run->target->usable_size_(b->p);
   if (usable < b->size) {
     violation(w.run->rc, Check::UsableSize, w.report_thread(),

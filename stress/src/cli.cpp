@@ -79,6 +79,7 @@ void print_usage(FILE* f) {
                "  --mapped-factor=F --mapped-slack-mib=M  hakmem mapped bound: F x peak live + M (default 3, 64)\n"
                "  --fork-timeout=S    fork: a child still running after S seconds has hung (default 10, 60 sanitized)\n"
                "  --keep-going        after a failing workload run the rest (default: stop, the heap may be corrupt)\n"
+               "  --leak-every=N      testing the checks: skip every N-th free, as a leaking allocator would\n"
                "  --list              list the workloads and exit\n"
                "exit status: 0 no violation, 1 violations, 2 bad arguments\n",
                kUsage);
@@ -140,6 +141,9 @@ bool parse_options(int argc, char** argv, Options* o) {
     } else if (name == "fork-timeout") {
       if (!parse_double(v, &d) || d <= 0) return fail("--fork-timeout: '%s' is not a positive number%s", v);
       o->fork_timeout = d;
+    } else if (name == "leak-every") {
+      if (!parse_u64(v, &u) || u < 1) return fail("--leak-every: '%s' is not a number >= 1%s", v);
+      o->leak_every = u;
     } else if (name == "slots") {
       if (!parse_u64(v, &u) || u < 1 || u > 1000000) return fail("--slots: '%s' is not a number in 1..1000000%s", v);
       o->slots = static_cast<int>(u);

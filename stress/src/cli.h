@@ -23,6 +23,7 @@ struct Options {
   double mapped_slack_mib = 64;
   double fork_timeout = 0;             // fork: seconds before a child counts as hung (0 = 10, 60 sanitized)
   bool keep_going = false;             // run the remaining workloads after a failing one
+  uint64_t leak_every = 0;             // test the footprint checks: every N-th free is skipped (0 = off)
   bool list = false;
 };
 

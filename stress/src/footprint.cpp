@@ -69,7 +69,8 @@ uint64_t FootprintTracker::mapped_bound() const {
 
 void FootprintTracker::sample_mapped(uint64_t mapped, const char* when) {
   run_.last_mapped.store(mapped, std::memory_order_relaxed);
-  if (nsamples_ < kMaxSamples) samples_[nsamples_++] = mapped;
+  if (nsamples_ < kMaxSamples)
+    samples_[nsamples_++] = {mapped, static_cast<uint64_t>(run_.peak_live_bytes.load(std::memory_order_relaxed))};
   const uint64_t bound = mapped_bound();
   if (mapped > bound && !mapped_reported_) {
     mapped_reported_ = true;
@@ -84,15 +85,22 @@ void FootprintTracker::finish() {
   if (!run_.workload->steady() || nsamples_ < 6) return;
   const std::size_t third = nsamples_ / 3;
   uint64_t early = 0, late = 0;
-  for (std::size_t i = 0; i < third; ++i) early = samples_[i] > early ? samples_[i] : early;
-  for (std::size_t i = nsamples_ - third; i < nsamples_; ++i) late = samples_[i] > late ? samples_[i] : late;
-  const auto allowed = static_cast<uint64_t>(static_cast<double>(early) * 1.25) + 8 * kMiB;
+  for (std::size_t i = 0; i < third; ++i) early = samples_[i].mapped > early ? samples_[i].mapped : early;
+  for (std::size_t i = nsamples_ - third; i < nsamples_; ++i)
+    late = samples_[i].mapped > late ? samples_[i].mapped : late;
+  const uint64_t early_peak = samples_[third - 1].peak_live;
+  const uint64_t late_peak = samples_[nsamples_ - 1].peak_live;
+  const double live_growth = static_cast<double>(late_peak - early_peak);  // the peak never falls
+  const auto allowed = static_cast<uint64_t>(static_cast<double>(early) * 1.25 + run_.opt->mapped_factor * live_growth) +
+                       8 * kMiB;
   if (late > allowed) {
     violation(run_.rc, Check::Creep, -1,
-              "hakmem mapped_bytes grew from %.1f MiB (max of rounds 1..%zu) to %.1f MiB (max of the last %zu rounds); "
-              "allowed %.1f MiB",
+              "hakmem mapped_bytes grew from %.1f MiB (max of rounds 1..%zu) to %.1f MiB (max of the last %zu rounds) "
+              "while peak live bytes went from %.1f to %.1f MiB; allowed %.1f MiB = 1.25 x %.1f + %.1f x %.1f + 8",
               static_cast<double>(early) / kMiB, third, static_cast<double>(late) / kMiB, third,
-              static_cast<double>(allowed) / kMiB);
+              static_cast<double>(early_peak) / kMiB, static_cast<double>(late_peak) / kMiB,
+              static_cast<double>(allowed) / kMiB, static_cast<double>(early) / kMiB, run_.opt->mapped_factor,
+              live_growth / kMiB);
   }
 }
 

@@ -30,6 +30,7 @@ struct alignas(64) Worker {
   uint64_t seq = 0;
   int64_t live_pending = 0;  // live-byte delta not yet published
   uint32_t unpublished = 0;
+  uint64_t frees = 0;     // for --leak-every
   std::atomic<uint64_t> ops{0};  // cumulative for this slot across rounds; read by the monitor
 
   bool stopping() const;  // the round is over or the workload failed
