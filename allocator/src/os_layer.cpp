@@ -73,6 +73,26 @@ void* OsLayer::map(std::size_t bytes) noexcept {
   return p;
 }
 
+void* OsLayer::remap(void* p, std::size_t old_bytes, std::size_t new_bytes) noexcept {
+  void* q = nullptr;
+  if (!injected_failure()) {
+    q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
+    if (q == MAP_FAILED) {
+      q = nullptr;
+      failures_.fetch_add(1, std::memory_order_relaxed);
+      errno = ENOMEM;
+    }
+  }
+  if (q) {
+    // One map and one unmap in the counters, so maps - unmaps still counts live mappings.
+    unmaps_.fetch_add(1, std::memory_order_relaxed);
+    mapped_.fetch_sub(old_bytes, std::memory_order_relaxed);
+    account_map(new_bytes);
+  }
+  observe(Call::kRemap, q, new_bytes, q != nullptr);
+  return q;
+}
+
 void OsLayer::unmap(void* p, std::size_t bytes) noexcept {
   munmap(p, bytes);
   unmaps_.fetch_add(1, std::memory_order_relaxed);

@@ -1,6 +1,7 @@
 // The mid-size pool (v1 and the env-gated v2 hotbox) and large blocks.
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -94,6 +95,75 @@ TEST(Large, TheMappingCacheKeepsAtMostItsEntryBoundAndServesRequestsFromIt) {
   for (void* p : blocks) a.free(p);
   a.quiesce();
   EXPECT_EQ(a.os().mapped_bytes(), baseline);
+}
+
+TEST(Large, ReallocBetweenLargeSizesRemapsTheMappingWithoutCopying) {
+  TestAllocator a(small_options());
+  auto* p = static_cast<unsigned char*>(a.malloc(1 << 20));
+  ASSERT_NE(p, nullptr);
+  for (std::size_t i = 0; i < (1 << 20); i += 4096) p[i] = static_cast<unsigned char>(i >> 12);
+  const std::uint64_t maps = a.os().map_calls();
+  const std::uint64_t mapped = a.os().mapped_bytes();
+  auto* q = static_cast<unsigned char*>(a.realloc(p, 8 << 20));  // grow
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(a.os().map_calls(), maps + 1) << "one remap, no second mapping";
+  EXPECT_EQ(a.os().mapped_bytes(), mapped + (7 << 20)) << "the mapping grew by 7 MiB, no copy held";
+  EXPECT_GE(a.usable_size(q), std::size_t{8} << 20);
+  for (std::size_t i = 0; i < (1 << 20); i += 4096) ASSERT_EQ(q[i], static_cast<unsigned char>(i >> 12)) << i;
+  std::memset(q, 7, 8 << 20);
+  const std::uint64_t maps_before_shrink = a.os().map_calls();
+  auto* r = static_cast<unsigned char*>(a.realloc(q, 300000));  // shrink below half
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(a.os().map_calls(), maps_before_shrink + 1) << "one remap";
+  EXPECT_GE(a.usable_size(r), 300000u);
+  EXPECT_LT(a.usable_size(r), 400000u);
+  for (std::size_t i = 0; i < 300000; ++i) ASSERT_EQ(r[i], 7) << i;
+  hak_heap_report rep;
+  EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
+  EXPECT_EQ(rep.large_live_blocks, 1u);
+  a.free(r);
+  a.quiesce();
+  EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
+  EXPECT_EQ(rep.large_live_blocks, 0u);
+}
+
+TEST(Large, ReallocPrefersAFittingCachedMappingToARemap) {
+  TestAllocator a(small_options());
+  a.free(a.malloc(4 << 20));  // a 4 MiB mapping in the cache
+  auto* p = static_cast<unsigned char*>(a.malloc(1 << 20));
+  std::memset(p, 5, 1 << 20);
+  const std::uint64_t maps = a.os().map_calls();
+  auto* q = static_cast<unsigned char*>(a.realloc(p, 3 << 20));  // fits the cached mapping
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(a.os().map_calls(), maps) << "neither a map nor a remap";
+  for (std::size_t i = 0; i < (1 << 20); ++i) ASSERT_EQ(q[i], 5) << i;
+  a.free(q);
+  hak_heap_report rep;
+  a.quiesce();
+  EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
+  EXPECT_EQ(rep.large_live_blocks, 0u);
+}
+
+TEST(Large, ReallocFallsBackToCopyingWhenTheRemapFails) {
+  TestAllocator a(small_options());
+  auto* p = static_cast<unsigned char*>(a.malloc(300000));
+  ASSERT_NE(p, nullptr);
+  std::memset(p, 9, 300000);
+  a.os().inject_faults(1, 0);  // the remap fails; the copy's fresh mapping succeeds
+  auto* q = static_cast<unsigned char*>(a.realloc(p, 3 << 20));
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(a.os().failures(), 1u);
+  for (std::size_t i = 0; i < 300000; ++i) ASSERT_EQ(q[i], 9) << i;
+  a.os().inject_faults(0, 1);  // every map fails: NULL, ENOMEM, the block untouched
+  errno = 0;
+  EXPECT_EQ(a.realloc(q, 6 << 20), nullptr);
+  EXPECT_EQ(errno, ENOMEM);
+  a.os().inject_faults(0, 0);
+  for (std::size_t i = 0; i < 300000; ++i) ASSERT_EQ(q[i], 9) << i;
+  a.free(q);
+  hak_heap_report rep;
+  a.quiesce();
+  EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
 }
 
 TEST(Large, CallocZeroesARecycledMapping) {

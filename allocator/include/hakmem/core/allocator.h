@@ -28,6 +28,11 @@
 
 namespace hakmem {
 
+// Larger requests fail with ENOMEM before any size arithmetic can overflow.
+inline constexpr std::size_t kMaxRequest = std::size_t{1} << 46;
+// realloc between large sizes remaps instead of copying when it would copy at least this much.
+inline constexpr std::size_t kRemapMinCopy = std::size_t{256} << 10;
+
 template <class Cfg>
 class Allocator {
  public:
@@ -145,6 +150,8 @@ class Allocator {
   // large (allocator_large.h)
   void* large_alloc(std::size_t size, std::size_t align, bool zeroed) noexcept;
   void large_free(void* p) noexcept;
+  void* large_realloc(void* p, std::size_t size, std::size_t have) noexcept;
+  void* large_place(char* base, std::size_t mapped, std::size_t size, std::size_t align) noexcept;
   LargeHeader* validate_large(const void* p, const char* op) noexcept;
   void flush_large_cache() noexcept;
 

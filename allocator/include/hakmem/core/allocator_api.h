@@ -3,8 +3,6 @@
 
 namespace hakmem {
 
-inline constexpr std::size_t kMaxRequest = std::size_t{1} << 46;
-
 template <class Cfg>
 void* Allocator<Cfg>::alloc_beyond_tiny(std::size_t size) noexcept {
   const unsigned pc = pool_class_of(size);
@@ -36,6 +34,10 @@ void* Allocator<Cfg>::realloc(void* p, std::size_t size) noexcept {
   const std::size_t have = checked_usable_size(p, "realloc");
   // Keep the block when the new size fits and would not waste most of it.
   if (size <= have && (have <= kMaxPool || size >= have / 2)) return p;
+  // A big copy costs more than a remap (a syscall and page-table moves); a small one is cheaper
+  // through the mapping cache.
+  if (have > kMaxPool && size > kMaxPool && (size < have ? size : have) >= kRemapMinCopy)
+    if (void* q = large_realloc(p, size, have)) return q;
   void* q = malloc(size);
   if (!q) return nullptr;  // errno ENOMEM; p is untouched
   std::memcpy(q, p, size < have ? size : have);

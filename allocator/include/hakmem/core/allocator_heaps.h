@@ -42,7 +42,7 @@ Allocator<Cfg>::~Allocator() {
 template <class Cfg>
 void Allocator<Cfg>::os_observer(void* self, OsLayer::Call call, const void* p, std::size_t bytes, bool ok) noexcept {
   auto* a = static_cast<Allocator*>(self);
-  static constexpr Ev kinds[] = {Ev::kOsCommit, Ev::kOsDecommit, Ev::kOsMap, Ev::kOsUnmap};
+  static constexpr Ev kinds[] = {Ev::kOsCommit, Ev::kOsDecommit, Ev::kOsMap, Ev::kOsUnmap, Ev::kOsRemap};
   // Arena calls are named by arena offset; independent mappings only by size (their address
   // is the kernel's choice).
   const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(a->base_);

@@ -18,6 +18,15 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   char* base = static_cast<char*>(large_cache_.take(bytes, &mapped));
   const bool recycled = base != nullptr;
   if (!base && (base = static_cast<char*>(os_.map(bytes))) == nullptr) return fail(ENOMEM);
+  void* p = large_place(base, mapped, size, align);
+  if (p && zeroed && recycled) std::memset(p, 0, size);
+  return p;
+}
+
+// Makes a block of `size` at `align` in the mapping [base, base + mapped) and registers it.
+template <class Cfg>
+void* Allocator<Cfg>::large_place(char* base, std::size_t mapped, std::size_t size, std::size_t align) noexcept {
+  const std::size_t slack = align > sizeof(LargeHeader) ? align : 0;
   const std::uintptr_t user =
       (reinterpret_cast<std::uintptr_t>(base) + sizeof(LargeHeader) + align - 1) & ~(std::uintptr_t{align} - 1);
   auto* hdr = reinterpret_cast<LargeHeader*>(user - sizeof(LargeHeader));
@@ -31,7 +40,6 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
     return fail(ENOMEM);
   }
   void* p = reinterpret_cast<void*>(user);
-  if (zeroed && recycled) std::memset(p, 0, size);
   if constexpr (TraceT::kOn) trace_block(Ev::kAlloc, Path::kLarge, p, size, hdr->usable);
   return p;
 }
@@ -53,6 +61,57 @@ void Allocator<Cfg>::large_free(void* p) noexcept {
   if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kLarge, p, 0, 0);
   auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
   large_cache_.give(os_, hdr->map_base, hdr->map_bytes);
+}
+
+// realloc from one large size to another that would copy at least kRemapMinCopy bytes. A
+// cached mapping that fits wins (its pages are already faulted in, which beats not copying);
+// otherwise the kernel resizes the mapping, moving its pages if it must, and nothing is copied.
+// nullptr (p untouched) when neither works: an over-aligned block (slack before its header) or
+// a failed mremap; the caller then copies into a fresh mapping.
+template <class Cfg>
+void* Allocator<Cfg>::large_realloc(void* p, std::size_t size, std::size_t have) noexcept {
+  const std::uintptr_t u = reinterpret_cast<std::uintptr_t>(p);
+  auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
+  if (static_cast<void*>(hdr) != hdr->map_base || size > kMaxRequest) return nullptr;
+  const std::size_t page = OsLayer::page_size();
+  const std::size_t bytes = (size + sizeof(LargeHeader) + page - 1) & ~(page - 1);
+  std::size_t cached_bytes = bytes;
+  if (char* cached = static_cast<char*>(large_cache_.take(bytes, &cached_bytes))) {
+    void* q = large_place(cached, cached_bytes, size, sizeof(LargeHeader));
+    if (!q) return nullptr;  // errno ENOMEM, like the copying path's malloc would give
+    tel_.bad_class.no_tiny_class.inc();  // as that malloc counts it
+    std::memcpy(q, p, size < have ? size : have);
+    large_free(p);
+    tel_.hdr_mismatch.not_tiny.inc();  // as free() counts it
+    return q;
+  }
+  // Out of the registry first: once the old range is unmapped another thread may map it, and
+  // its block's pointer must not meet ours in the table.
+  if (!large_.remove(u)) fatal_bad_pointer("realloc", p, "not allocated by hakmem (or already freed)");
+  const std::uint64_t old_sequence = hdr->sequence;  // hdr may be unmapped after the remap
+  char* base = static_cast<char*>(os_.remap(hdr->map_base, hdr->map_bytes, bytes));
+  // Back into the table: it had room for this block before, so neither insert needs to grow it.
+  if (!base) {
+    if (!large_.insert(os_, u)) fatal_internal("large registry: re-inserting a block failed");
+    return nullptr;
+  }
+  hdr = reinterpret_cast<LargeHeader*>(base);  // the header moved with the pages
+  hdr->map_base = base;
+  hdr->map_bytes = bytes;
+  hdr->usable = bytes - sizeof(LargeHeader);
+  const std::uintptr_t user = reinterpret_cast<std::uintptr_t>(base) + sizeof(LargeHeader);
+  if (!large_.insert(os_, user)) fatal_internal("large registry: inserting a remapped block failed");
+  void* q = reinterpret_cast<void*>(user);
+  if (q != p) {  // moved: a new block, counted as the malloc and free of a copying realloc
+    hdr->sequence = large_sequence_.fetch_add(1, std::memory_order_relaxed);
+    tel_.bad_class.no_tiny_class.inc();
+    tel_.hdr_mismatch.not_tiny.inc();
+    if constexpr (TraceT::kOn) {
+      trace_.record({Ev::kFree, Path::kLarge, 0, kLargeRegion | static_cast<std::uint32_t>(old_sequence), 0, 0, 0, 0});
+      trace_block(Ev::kAlloc, Path::kLarge, q, size, hdr->usable);
+    }
+  }
+  return q;
 }
 
 template <class Cfg>

@@ -30,6 +30,9 @@ class OsLayer {
   // An independent read-write mapping (large blocks, heap records). nullptr on failure.
   void* map(std::size_t bytes) noexcept;
   void unmap(void* p, std::size_t bytes) noexcept;
+  // Resizes a mapping made by map(), moving it if it must (the pages move, nothing is copied).
+  // Counts as a map for fault injection. nullptr on failure: the old mapping is untouched.
+  void* remap(void* p, std::size_t old_bytes, std::size_t new_bytes) noexcept;
 
   // Fault injection: fail the nth map from now (1-based, 0 = off) and every `every`-th map
   // (0 = off). Both count commit() and map() calls.
@@ -43,8 +46,8 @@ class OsLayer {
 
   static std::size_t page_size() noexcept { return 4096; }
 
-  // Trace hook: called after every commit, decommit, map and unmap (ok = false: it failed).
-  enum class Call : std::uint8_t { kCommit, kDecommit, kMap, kUnmap };
+  // Trace hook: called after every commit, decommit, map, unmap and remap (ok = false: it failed).
+  enum class Call : std::uint8_t { kCommit, kDecommit, kMap, kUnmap, kRemap };
   using Observer = void (*)(void* ctx, Call call, const void* p, std::size_t bytes, bool ok);
   void set_observer(Observer fn, void* ctx) noexcept {
     observer_ = fn;

@@ -26,6 +26,7 @@ enum class Ev : std::uint8_t {
   kFailure,      // a request returned NULL; a = errno
   kFinalSlab,    // final state: region/offset = slab, a = class, b = carved, c = free
   kFinalQueue,   // final state: cls, a = spill length, b = blocks on the stack
+  kOsRemap,      // a large block's mapping resized by realloc (a = new bytes)
 };
 
 enum class Path : std::uint8_t { kNone, kFront, kRefill, kSlab, kRemote, kSpill, kPoolV1, kPoolV2, kLarge };
@@ -49,7 +50,7 @@ inline const char* to_string(Ev e) {
       "alloc", "free", "refill", "flow-control", "slab-return", "remote-push", "remote-drain",
       "spill-drain", "slab-acquire", "slab-release", "os-commit", "os-decommit", "os-map",
       "os-unmap", "os-fail", "heap-create", "heap-adopt", "heap-orphan", "failure",
-      "final-slab", "final-queue"};
+      "final-slab", "final-queue", "os-remap"};
   return names[static_cast<unsigned>(e)];
 }
 
