@@ -153,6 +153,7 @@ class Allocator {
   void* large_realloc(void* p, std::size_t size, std::size_t have) noexcept;
   void* large_place(char* base, std::size_t mapped, std::size_t size, std::size_t align) noexcept;
   LargeHeader* validate_large(const void* p, const char* op) noexcept;
+  [[noreturn]] void fatal_not_large(const char* op, const void* p) noexcept;
   void flush_large_cache() noexcept;
 
   // routing

@@ -47,17 +47,24 @@ void* Allocator<Cfg>::large_place(char* base, std::size_t mapped, std::size_t si
 template <class Cfg>
 LargeHeader* Allocator<Cfg>::validate_large(const void* p, const char* op) noexcept {
   const std::uintptr_t u = reinterpret_cast<std::uintptr_t>(p);
-  if ((u & (sizeof(LargeHeader) - 1)) != 0 || !large_.contains(u))
-    fatal_bad_pointer(op, p, "not allocated by hakmem (or already freed)");
+  if ((u & (sizeof(LargeHeader) - 1)) != 0 || !large_.contains(u)) fatal_not_large(op, p);
   return reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
+}
+
+// A pointer that is no live large block. When its mapping sits in the cache, the block was
+// freed already (the common double free); beyond that the registry cannot tell.
+template <class Cfg>
+void Allocator<Cfg>::fatal_not_large(const char* op, const void* p) noexcept {
+  if (large_cache_.holds(static_cast<const char*>(p) - sizeof(LargeHeader)))
+    fatal_bad_pointer(op, p, "double free (large block already freed; its mapping is cached)");
+  fatal_bad_pointer(op, p, "not allocated by hakmem (or already freed)");
 }
 
 template <class Cfg>
 void Allocator<Cfg>::large_free(void* p) noexcept {
   const std::uintptr_t u = reinterpret_cast<std::uintptr_t>(p);
   // remove() is the validation: exactly one free can take a live block out of the registry.
-  if ((u & (sizeof(LargeHeader) - 1)) != 0 || !large_.remove(u))
-    fatal_bad_pointer("free", p, "not allocated by hakmem (or already freed)");
+  if ((u & (sizeof(LargeHeader) - 1)) != 0 || !large_.remove(u)) fatal_not_large("free", p);
   if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kLarge, p, 0, 0);
   auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
   large_cache_.give(os_, hdr->map_base, hdr->map_bytes);
@@ -87,7 +94,7 @@ void* Allocator<Cfg>::large_realloc(void* p, std::size_t size, std::size_t have)
   }
   // Out of the registry first: once the old range is unmapped another thread may map it, and
   // its block's pointer must not meet ours in the table.
-  if (!large_.remove(u)) fatal_bad_pointer("realloc", p, "not allocated by hakmem (or already freed)");
+  if (!large_.remove(u)) fatal_not_large("realloc", p);
   const std::uint64_t old_sequence = hdr->sequence;  // hdr may be unmapped after the remap
   char* base = static_cast<char*>(os_.remap(hdr->map_base, hdr->map_bytes, bytes));
   // Back into the table: it had room for this block before, so neither insert needs to grow it.

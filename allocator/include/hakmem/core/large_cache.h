@@ -61,6 +61,14 @@ class LargeCache {
     for (unsigned i = 0; i < n; ++i) os.unmap(evicted[i].base, evicted[i].bytes);
   }
 
+  // Whether a freed mapping starting at `base` is waiting here (diagnosing a bad free only).
+  bool holds(const void* base) noexcept {
+    LockGuard g(lock);
+    for (unsigned i = 0; i < count_; ++i)
+      if (entries_[i].base == base) return true;
+    return false;
+  }
+
   void flush(OsLayer& os) noexcept {
     Entry all[kEntries];
     unsigned n;
