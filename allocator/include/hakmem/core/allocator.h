@@ -150,8 +150,7 @@ class Allocator {
   // large (allocator_large.h)
   void* large_alloc(std::size_t size, std::size_t align, bool zeroed) noexcept;
   void large_free(void* p) noexcept;
-  void* large_realloc(void* p, std::size_t size, std::size_t have) noexcept;
-  void* large_place(char* base, std::size_t mapped, std::size_t size, std::size_t align) noexcept;
+  void* large_realloc(void* p, std::size_t size) noexcept;
   LargeHeader* validate_large(const void* p, const char* op) noexcept;
   [[noreturn]] void fatal_not_large(const char* op, const void* p) noexcept;
   void flush_large_cache() noexcept;

@@ -37,7 +37,7 @@ void* Allocator<Cfg>::realloc(void* p, std::size_t size) noexcept {
   // A big copy costs more than a remap (a syscall and page-table moves); a small one is cheaper
   // through the mapping cache.
   if (have > kMaxPool && size > kMaxPool && (size < have ? size : have) >= kRemapMinCopy)
-    if (void* q = large_realloc(p, size, have)) return q;
+    if (void* q = large_realloc(p, size)) return q;
   void* q = malloc(size);
   if (!q) return nullptr;  // errno ENOMEM; p is untouched
   std::memcpy(q, p, size < have ? size : have);

@@ -18,15 +18,6 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   char* base = static_cast<char*>(large_cache_.take(bytes, &mapped));
   const bool recycled = base != nullptr;
   if (!base && (base = static_cast<char*>(os_.map(bytes))) == nullptr) return fail(ENOMEM);
-  void* p = large_place(base, mapped, size, align);
-  if (p && zeroed && recycled) std::memset(p, 0, size);
-  return p;
-}
-
-// Makes a block of `size` at `align` in the mapping [base, base + mapped) and registers it.
-template <class Cfg>
-void* Allocator<Cfg>::large_place(char* base, std::size_t mapped, std::size_t size, std::size_t align) noexcept {
-  const std::size_t slack = align > sizeof(LargeHeader) ? align : 0;
   const std::uintptr_t user =
       (reinterpret_cast<std::uintptr_t>(base) + sizeof(LargeHeader) + align - 1) & ~(std::uintptr_t{align} - 1);
   auto* hdr = reinterpret_cast<LargeHeader*>(user - sizeof(LargeHeader));
@@ -40,6 +31,7 @@ void* Allocator<Cfg>::large_place(char* base, std::size_t mapped, std::size_t si
     return fail(ENOMEM);
   }
   void* p = reinterpret_cast<void*>(user);
+  if (zeroed && recycled) std::memset(p, 0, size);
   if constexpr (TraceT::kOn) trace_block(Ev::kAlloc, Path::kLarge, p, size, hdr->usable);
   return p;
 }
@@ -70,28 +62,19 @@ void Allocator<Cfg>::large_free(void* p) noexcept {
   large_cache_.give(os_, hdr->map_base, hdr->map_bytes);
 }
 
-// realloc from one large size to another that would copy at least kRemapMinCopy bytes. A
-// cached mapping that fits wins (its pages are already faulted in, which beats not copying);
-// otherwise the kernel resizes the mapping, moving its pages if it must, and nothing is copied.
-// nullptr (p untouched) when neither works: an over-aligned block (slack before its header) or
-// a failed mremap; the caller then copies into a fresh mapping.
+// realloc from one large size to another that would copy at least kRemapMinCopy bytes: the
+// kernel resizes the mapping, moving its pages if it must, and nothing is copied. nullptr (p
+// untouched) sends the caller to its copying path: when a cached mapping fits (its pages are
+// already faulted in, which beats not copying), for an over-aligned block (slack before its
+// header), or when the mremap fails.
 template <class Cfg>
-void* Allocator<Cfg>::large_realloc(void* p, std::size_t size, std::size_t have) noexcept {
+void* Allocator<Cfg>::large_realloc(void* p, std::size_t size) noexcept {
   const std::uintptr_t u = reinterpret_cast<std::uintptr_t>(p);
   auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
   if (static_cast<void*>(hdr) != hdr->map_base || size > kMaxRequest) return nullptr;
   const std::size_t page = OsLayer::page_size();
   const std::size_t bytes = (size + sizeof(LargeHeader) + page - 1) & ~(page - 1);
-  std::size_t cached_bytes = bytes;
-  if (char* cached = static_cast<char*>(large_cache_.take(bytes, &cached_bytes))) {
-    void* q = large_place(cached, cached_bytes, size, sizeof(LargeHeader));
-    if (!q) return nullptr;  // errno ENOMEM, like the copying path's malloc would give
-    tel_.bad_class.no_tiny_class.inc();  // as that malloc counts it
-    std::memcpy(q, p, size < have ? size : have);
-    large_free(p);
-    tel_.hdr_mismatch.not_tiny.inc();  // as free() counts it
-    return q;
-  }
+  if (large_cache_.fits(bytes)) return nullptr;
   // Out of the registry first: once the old range is unmapped another thread may map it, and
   // its block's pointer must not meet ours in the table.
   if (!large_.remove(u)) fatal_not_large("realloc", p);

@@ -26,11 +26,7 @@ class LargeCache {
   // A cached mapping of at least `bytes` (and at most twice that), or nullptr.
   void* take(std::size_t bytes, std::size_t* got) noexcept {
     LockGuard g(lock);
-    unsigned best = kEntries;
-    for (unsigned i = 0; i < count_; ++i)
-      if (entries_[i].bytes >= bytes && entries_[i].bytes / 2 <= bytes &&
-          (best == kEntries || entries_[i].bytes < entries_[best].bytes))
-        best = i;
+    const unsigned best = best_fit(bytes);
     if (best == kEntries) return nullptr;
     Entry e = entries_[best];
     entries_[best] = entries_[--count_];
@@ -61,6 +57,12 @@ class LargeCache {
     for (unsigned i = 0; i < n; ++i) os.unmap(evicted[i].base, evicted[i].bytes);
   }
 
+  // Whether take(bytes) would find a mapping now (another thread may take it first).
+  bool fits(std::size_t bytes) noexcept {
+    LockGuard g(lock);
+    return best_fit(bytes) != kEntries;
+  }
+
   // Whether a freed mapping starting at `base` is waiting here (diagnosing a bad free only).
   bool holds(const void* base) noexcept {
     LockGuard g(lock);
@@ -83,6 +85,16 @@ class LargeCache {
   }
 
  private:
+  // The smallest entry of at least `bytes` and at most twice that; kEntries if none. Locked.
+  unsigned best_fit(std::size_t bytes) const noexcept {
+    unsigned best = kEntries;
+    for (unsigned i = 0; i < count_; ++i)
+      if (entries_[i].bytes >= bytes && entries_[i].bytes / 2 <= bytes &&
+          (best == kEntries || entries_[i].bytes < entries_[best].bytes))
+        best = i;
+    return best;
+  }
+
   struct Entry {
     void* base;
     std::size_t bytes;
