@@ -73,12 +73,30 @@ void* OsLayer::map(std::size_t bytes) noexcept {
   return p;
 }
 
+// Every address a mapping moves to comes from mmap, and every range it gives up goes through
+// munmap, never a bare mremap: sanitizers intercept mmap and munmap, not mremap (LLVM 14's TSan
+// kept the stale history of a range mremap had vacated and reported a race when another
+// thread's block was later mremapped onto it). Growing maps a fresh range of the new size and
+// moves the old pages over its start; shrinking unmaps the tail.
+static void* move_or_trim(void* p, std::size_t old_bytes, std::size_t new_bytes) noexcept {
+  if (new_bytes <= old_bytes) {
+    if (new_bytes < old_bytes) munmap(static_cast<char*>(p) + new_bytes, old_bytes - new_bytes);
+    return p;
+  }
+  void* q = mmap(nullptr, new_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (q == MAP_FAILED) return nullptr;
+  if (mremap(p, old_bytes, old_bytes, MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED) {
+    munmap(q, new_bytes);
+    return nullptr;
+  }
+  return q;
+}
+
 void* OsLayer::remap(void* p, std::size_t old_bytes, std::size_t new_bytes) noexcept {
   void* q = nullptr;
   if (!injected_failure()) {
-    q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
-    if (q == MAP_FAILED) {
-      q = nullptr;
+    q = move_or_trim(p, old_bytes, new_bytes);
+    if (!q) {
       failures_.fetch_add(1, std::memory_order_relaxed);
       errno = ENOMEM;
     }

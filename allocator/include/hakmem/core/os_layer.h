@@ -30,8 +30,9 @@ class OsLayer {
   // An independent read-write mapping (large blocks, heap records). nullptr on failure.
   void* map(std::size_t bytes) noexcept;
   void unmap(void* p, std::size_t bytes) noexcept;
-  // Resizes a mapping made by map(), moving it if it must (the pages move, nothing is copied).
-  // Counts as a map for fault injection. nullptr on failure: the old mapping is untouched.
+  // Resizes a mapping made by map(): a shrink trims it in place, a growth moves its pages to a
+  // fresh mapping of the new size (nothing is copied). Counts as a map for fault injection.
+  // nullptr on failure: the old mapping is untouched.
   void* remap(void* p, std::size_t old_bytes, std::size_t new_bytes) noexcept;
 
   // Fault injection: fail the nth map from now (1-based, 0 = off) and every `every`-th map
