@@ -151,6 +151,8 @@ class Allocator {
   void* large_alloc(std::size_t size, std::size_t align, bool zeroed) noexcept;
   void large_free(void* p) noexcept;
   void* large_realloc(void* p, std::size_t size) noexcept;
+  bool take_for_move(std::uintptr_t u) noexcept;
+  void put_back_moved(std::uintptr_t u) noexcept;
   LargeHeader* validate_large(const void* p, const char* op) noexcept;
   [[noreturn]] void fatal_not_large(const char* op, const void* p) noexcept;
   void flush_large_cache() noexcept;

@@ -12,6 +12,7 @@ Allocator<Cfg>::Allocator(const Options& opt) : opt_(opt) {
     secret_ = reinterpret_cast<std::uintptr_t>(this) * 0x9E3779B97F4A7C15ull ^ 0x5bd1e995u;
   secret_ |= 1;  // never zero: live blocks have a zero second word
   pool_v2_.store(opt_.pool_v2, std::memory_order_relaxed);
+  large_.set_initial_capacity(opt_.large_registry_slots);
   if constexpr (TraceT::kOn) os_.set_observer(&Allocator::os_observer, this);
   if (!reserve_arena()) fatal_internal("cannot reserve the arena address space");
   for (auto& s : spill_) s.stack.set_base(base_);

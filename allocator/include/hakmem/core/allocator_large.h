@@ -76,13 +76,13 @@ void* Allocator<Cfg>::large_realloc(void* p, std::size_t size) noexcept {
   const std::size_t bytes = (size + sizeof(LargeHeader) + page - 1) & ~(page - 1);
   if (large_cache_.fits(bytes)) return nullptr;
   // Out of the registry first: once the old range is unmapped another thread may map it, and
-  // its block's pointer must not meet ours in the table.
-  if (!large_.remove(u)) fatal_not_large("realloc", p);
+  // its block's pointer must not meet ours in the table. The block's room stays reserved, so
+  // putting it back (moved or not) cannot need the table to grow, and cannot fail.
+  if (!take_for_move(u)) fatal_not_large("realloc", p);
   const std::uint64_t old_sequence = hdr->sequence;  // hdr may be unmapped after the remap
   char* base = static_cast<char*>(os_.remap(hdr->map_base, hdr->map_bytes, bytes));
-  // Back into the table: it had room for this block before, so neither insert needs to grow it.
   if (!base) {
-    if (!large_.insert(os_, u)) fatal_internal("large registry: re-inserting a block failed");
+    put_back_moved(u);
     return nullptr;
   }
   hdr = reinterpret_cast<LargeHeader*>(base);  // the header moved with the pages
@@ -90,7 +90,7 @@ void* Allocator<Cfg>::large_realloc(void* p, std::size_t size) noexcept {
   hdr->map_bytes = bytes;
   hdr->usable = bytes - sizeof(LargeHeader);
   const std::uintptr_t user = reinterpret_cast<std::uintptr_t>(base) + sizeof(LargeHeader);
-  if (!large_.insert(os_, user)) fatal_internal("large registry: inserting a remapped block failed");
+  put_back_moved(user);
   void* q = reinterpret_cast<void*>(user);
   if (q != p) {  // moved: a new block, counted as the malloc and free of a copying realloc
     hdr->sequence = large_sequence_.fetch_add(1, std::memory_order_relaxed);
@@ -102,6 +102,24 @@ void* Allocator<Cfg>::large_realloc(void* p, std::size_t size) noexcept {
     }
   }
   return q;
+}
+
+// The registry's side of a move. Quirks::kLargeMoveGivesUpRoom re-creates the defect of issue
+// 10 for the checker's decoy: a plain remove and insert, so another thread's insert in between
+// can take the room, the insert must grow the table, and an OS failure there aborted.
+template <class Cfg>
+bool Allocator<Cfg>::take_for_move(std::uintptr_t u) noexcept {
+  if constexpr (Cfg::Quirks::kLargeMoveGivesUpRoom) return large_.remove(u);
+  return large_.take_for_move(u);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::put_back_moved(std::uintptr_t u) noexcept {
+  if constexpr (Cfg::Quirks::kLargeMoveGivesUpRoom) {
+    if (!large_.insert(os_, u)) fatal_internal("large registry: inserting a remapped block failed");
+    return;
+  }
+  large_.put_back_moved(u);
 }
 
 template <class Cfg>

@@ -18,10 +18,17 @@ struct NoQuirks {
   // so compiling that flag out changes behaviour. The equivalence check must catch it.
   static constexpr bool kFlowLengthIsTelemetry = false;
   static constexpr Flag kFlowLengthFlag = Flag::TINY_FREE_STATS;
+  // Issue 10 re-created: realloc's remap takes its block out of the large registry and inserts
+  // it again, giving up its room in between; the checker's decoy must find the abort.
+  static constexpr bool kLargeMoveGivesUpRoom = false;
 };
 
 struct Phase28Quirk : NoQuirks {
   static constexpr bool kFlowLengthIsTelemetry = true;
+};
+
+struct LargeMoveRoomQuirk : NoQuirks {
+  static constexpr bool kLargeMoveGivesUpRoom = true;
 };
 
 template <std::uint32_t Mask, class AtomicPolicy = StdAtomics, class ContextPolicy = TlsContext,

@@ -27,27 +27,42 @@ class LargeRegistry {
  public:
   SpinLock<A> lock;  // public so fork handling can take it
 
-  // All three take the lock themselves. insert() returns false when the table cannot grow.
+  // The table's first size (a power of two); tests shrink it to reach growth in a few blocks.
+  void set_initial_capacity(std::size_t slots) noexcept {
+    for (initial_ = 4; initial_ < slots && initial_ < (std::size_t{1} << 40);) initial_ *= 2;
+  }
+
+  // All of these take the lock themselves. insert() returns false when the table cannot grow.
   bool insert(OsLayer& os, std::uintptr_t p) noexcept {
     LockGuard g(lock);
-    if ((count_ + 1) * 2 > capacity_ && !grow(os)) return false;
+    if ((count_ + moving_ + 1) * 2 > capacity_ && !grow(os)) return false;
     place(p);
     ++count_;
     return true;
   }
   bool remove(std::uintptr_t p) noexcept {
     LockGuard g(lock);
-    if (!capacity_) return false;
-    std::size_t i = slot_of(p);
-    while (table_[i]) {
-      if (table_[i] == p) {
-        erase_at(i);
-        --count_;
-        return true;
-      }
-      i = (i + 1) & (capacity_ - 1);
-    }
-    return false;
+    if (!erase(p)) return false;
+    --count_;
+    return true;
+  }
+  // A block about to move (realloc's remap): out of the table, so no other block's pointer
+  // meets its old address there, but its room stays reserved until put_back_moved(), which
+  // therefore never grows the table and cannot fail. Another thread's insert in between sees
+  // the table as full as before (issue 10: it used that room, the re-insert had to grow the
+  // table, an injected map failure made the growth fail, and the process aborted).
+  bool take_for_move(std::uintptr_t p) noexcept {
+    LockGuard g(lock);
+    if (!erase(p)) return false;
+    --count_;
+    ++moving_;
+    return true;
+  }
+  void put_back_moved(std::uintptr_t p) noexcept {
+    LockGuard g(lock);
+    place(p);  // room reserved by take_for_move: (count_ + moving_) * 2 <= capacity_
+    --moving_;
+    ++count_;
   }
   bool contains(std::uintptr_t p) noexcept {
     LockGuard g(lock);
@@ -62,14 +77,23 @@ class LargeRegistry {
     for (std::size_t i = 0; i < capacity_; ++i)
       if (table_[i]) f(table_[i]);
   }
-  std::size_t size() const noexcept { return count_; }
+  std::size_t size() const noexcept { return count_; }  // live blocks, not those mid-move
   void release(OsLayer& os) noexcept {
     if (table_) os.unmap(table_, capacity_ * sizeof(std::uintptr_t));
     table_ = nullptr;
-    capacity_ = count_ = 0;
+    capacity_ = count_ = moving_ = 0;
   }
 
  private:
+  bool erase(std::uintptr_t p) noexcept {
+    if (!capacity_) return false;
+    for (std::size_t i = slot_of(p); table_[i]; i = (i + 1) & (capacity_ - 1))
+      if (table_[i] == p) {
+        erase_at(i);
+        return true;
+      }
+    return false;
+  }
   std::size_t slot_of(std::uintptr_t p) const noexcept {
     return static_cast<std::size_t>((p >> 4) * 0x9E3779B97F4A7C15ull >> 20) & (capacity_ - 1);
   }
@@ -97,7 +121,7 @@ class LargeRegistry {
     }
   }
   bool grow(OsLayer& os) noexcept {
-    const std::size_t new_cap = capacity_ ? capacity_ * 2 : 512;
+    const std::size_t new_cap = capacity_ ? capacity_ * 2 : initial_;
     auto* fresh = static_cast<std::uintptr_t*>(os.map(new_cap * sizeof(std::uintptr_t)));
     if (!fresh) return false;
     std::uintptr_t* old = table_;
@@ -113,6 +137,8 @@ class LargeRegistry {
   std::uintptr_t* table_ = nullptr;
   std::size_t capacity_ = 0;
   std::size_t count_ = 0;
+  std::size_t moving_ = 0;  // blocks between take_for_move and put_back_moved
+  std::size_t initial_ = 512;
 };
 
 }  // namespace hakmem

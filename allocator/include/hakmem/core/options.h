@@ -14,6 +14,9 @@ struct Options {
   bool pool_v2 = false;                             // route mid-size through the v2 hotbox
   bool stats_dump = false;                          // dump telemetry at exit (production)
   std::uint32_t superslab_cache = 2;                // empty superslabs kept committed
+  // First size of the large-block registry (a power of two). Not read from the environment:
+  // tests shrink it so a few blocks reach the table's growth, a path that meets OS failures.
+  std::size_t large_registry_slots = 512;
 
   // HAKMEM_BG_SPILL, HAKMEM_BG_SPILL_TARGET, HAKMEM_POOL_V2_ENABLED, HAKMEM_STATS_DUMP.
   static Options from_env() noexcept;
