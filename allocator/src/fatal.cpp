@@ -8,6 +8,8 @@
 namespace hakmem {
 namespace {
 
+FatalHook g_fatal_hook = nullptr;
+
 // Formats into a fixed buffer without allocating: the heap may be what is broken.
 struct Line {
   char buf[512];
@@ -30,6 +32,8 @@ struct Line {
     }
   }
   [[noreturn]] void emit_and_abort() {
+    buf[n] = 0;
+    if (g_fatal_hook) g_fatal_hook(buf);
     buf[n++] = '\n';
     ssize_t ignored = write(STDERR_FILENO, buf, n);
     (void)ignored;
@@ -38,6 +42,8 @@ struct Line {
 };
 
 }  // namespace
+
+void set_fatal_hook(FatalHook hook) noexcept { g_fatal_hook = hook; }
 
 void fatal_bad_pointer(const char* op, const void* p, const char* reason) noexcept {
   Line l;

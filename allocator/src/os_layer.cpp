@@ -16,7 +16,12 @@ void* OsLayer::reserve(std::size_t bytes) noexcept {
 
 void OsLayer::release(void* p, std::size_t bytes) noexcept { munmap(p, bytes); }
 
-bool OsLayer::injected_failure() noexcept {
+bool OsLayer::injected_failure(Call call, std::size_t bytes) noexcept {
+  if (oracle_ && oracle_(oracle_ctx_, call, bytes)) {
+    failures_.fetch_add(1, std::memory_order_relaxed);
+    errno = ENOMEM;
+    return true;
+  }
   const std::uint64_t n = fault_counter_.fetch_add(1, std::memory_order_relaxed) + 1;
   const std::uint64_t nth = fault_nth_.load(std::memory_order_relaxed);
   const std::uint64_t every = fault_every_.load(std::memory_order_relaxed);
@@ -37,7 +42,7 @@ void OsLayer::account_map(std::size_t bytes) noexcept {
 }
 
 bool OsLayer::commit(void* p, std::size_t bytes) noexcept {
-  bool ok = !injected_failure();
+  bool ok = !injected_failure(Call::kCommit, bytes);
   if (ok && mprotect(p, bytes, PROT_READ | PROT_WRITE) != 0) {
     failures_.fetch_add(1, std::memory_order_relaxed);
     errno = ENOMEM;
@@ -60,7 +65,7 @@ void OsLayer::decommit(void* p, std::size_t bytes) noexcept {
 
 void* OsLayer::map(std::size_t bytes) noexcept {
   void* p = nullptr;
-  if (!injected_failure()) {
+  if (!injected_failure(Call::kMap, bytes)) {
     p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
       p = nullptr;
@@ -94,7 +99,7 @@ static void* move_or_trim(void* p, std::size_t old_bytes, std::size_t new_bytes)
 
 void* OsLayer::remap(void* p, std::size_t old_bytes, std::size_t new_bytes) noexcept {
   void* q = nullptr;
-  if (!injected_failure()) {
+  if (!injected_failure(Call::kRemap, new_bytes)) {
     q = move_or_trim(p, old_bytes, new_bytes);
     if (!q) {
       failures_.fetch_add(1, std::memory_order_relaxed);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "hakmem/core/fatal.h"
 #include "interleave/runtime.h"
 
 namespace interleave {
@@ -32,7 +33,30 @@ Engine& Engine::instance() {
   return e;
 }
 
-Engine::Engine() { g_engine = this; }
+Engine::Engine() {
+  g_engine = this;
+  hakmem::set_fatal_hook([](const char* line) noexcept { g_engine->fatal(line); });
+}
+
+void Engine::fatal(const char* line) {
+  // Only a logical thread's fatal error becomes a failure (fail() does not return there);
+  // elsewhere (setup, finish, no run) the process aborts as it would in production.
+  if (in_run_ && cur_ >= 0) fail(FailureKind::kAbort, std::string("the allocator aborted: ") + line, nullptr);
+}
+
+bool Engine::os_fault() {
+  if (!in_run_ || cur_ < 0 || !rt::g_tracking || faults_ >= options_->os_faults) return false;
+  const Decision d{0b11u, -1, false, step_, DecisionKind::kFault};
+  const int k = strategy_->pick(d);
+  if (k != 0 && k != 1) {
+    fail(FailureKind::kDiverged, "the schedule has no OS-call choice here (is the schedule for this test?)", nullptr);
+    return false;
+  }
+  choices_.push_back(k ? 'F' : 'S');
+  ++step_;
+  faults_ += static_cast<std::uint32_t>(k);
+  return k == 1;
+}
 
 bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   test_ = &test;
@@ -54,6 +78,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   failed_ = false;
   failure_ = Failure{};
   aba_events_ = 0;
+  faults_ = 0;
   choices_.clear();
   poisoned_.clear();
   for (auto reset : slot_resets_) reset();

@@ -50,6 +50,10 @@ class Engine {
   int current() const noexcept { return cur_; }
   std::uint32_t step() const noexcept { return step_; }
   void register_slot_reset(void (*reset)()) { slot_resets_.push_back(reset); }
+  // Options::os_faults: does the OS call being made fail? A decision of the strategy.
+  bool os_fault();
+  // hakmem's fatal error inside a logical thread: ends the run as a kAbort failure.
+  void fatal(const char* line);
 
  private:
   enum class State : std::uint8_t { kRunnable, kSpinning, kWaiting, kDone };
@@ -93,6 +97,7 @@ class Engine {
   bool in_run_ = false;
   Failure failure_;
   std::uint64_t aba_events_ = 0;
+  std::uint32_t faults_ = 0;  // OS calls failed by decision this run
   std::string choices_;
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> poisoned_;
   std::vector<void (*)()> slot_resets_;

@@ -50,6 +50,7 @@ const char* to_string(FailureKind k) noexcept {
     case FailureKind::kLivelock: return "livelock";
     case FailureKind::kDiverged: return "diverged";
     case FailureKind::kLinearizability: return "linearizability";
+    case FailureKind::kAbort: return "abort";
   }
   return "?";
 }

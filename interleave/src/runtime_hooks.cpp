@@ -2,6 +2,7 @@
 #include <string>
 
 #include "engine.h"
+#include "interleave/os_faults.h"
 #include "interleave/runtime.h"
 
 namespace interleave {
@@ -47,6 +48,9 @@ void report(FailureKind kind, const std::string& what, const void* address) {
 void poison(const void* p, std::size_t n) { Engine::instance().poison(p, n, true); }
 void unpoison(const void* p, std::size_t n) { Engine::instance().poison(p, n, false); }
 bool weak_memory() noexcept { return rt::g_weak; }
+bool os_fault_oracle(void*, hakmem::OsLayer::Call, std::size_t) noexcept {
+  return g_engine && g_engine->os_fault();
+}
 int current_thread() noexcept { return g_engine ? g_engine->current() : -1; }
 std::uint32_t current_step() noexcept { return g_engine ? g_engine->step() : 0; }
 

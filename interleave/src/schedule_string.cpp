@@ -1,6 +1,7 @@
 // Schedule strings: one character per decision, run-length encoded so a long run stays
 // printable: "0x3.1.2x4" means threads 0,0,0,1,2,2,2,2. Letters are read-from choices of the
-// weak-memory tier ('a' = newest store, 'b' = the one before, ...). No 'x': it is the separator.
+// weak-memory tier ('a' = newest store, 'b' = the one before, ...). 'S' and 'F': an OS call
+// succeeds or fails (Options::os_faults). No 'x': it is the separator.
 #include <cctype>
 #include <string>
 
@@ -26,7 +27,7 @@ bool decode_schedule(const std::string& text, std::string& choices) {
   std::size_t i = 0;
   while (i < text.size()) {
     const char t = text[i++];
-    if (!((t >= '0' && t <= '9') || (t >= 'a' && t <= 'w'))) return false;
+    if (!((t >= '0' && t <= '9') || (t >= 'a' && t <= 'w') || t == 'S' || t == 'F')) return false;
     std::size_t count = 1;
     if (i < text.size() && text[i] == 'x') {
       ++i;

@@ -77,14 +77,17 @@ class ReplayStrategy final : public Strategy {
     return true;
   }
   int pick(const Decision& d) override {
-    if (d.step < choices_.size())
-      return choices_[d.step] - (d.kind == DecisionKind::kRead ? 'a' : '0');
+    if (d.step < choices_.size()) {
+      const char c = choices_[d.step];
+      if (d.kind == DecisionKind::kFault) return c == 'F' ? 1 : c == 'S' ? 0 : -1;
+      return c - (d.kind == DecisionKind::kRead ? 'a' : '0');
+    }
     return default_choice(d);
   }
   std::string name() const override { return "replay"; }
 
  private:
-  std::string choices_;  // per decision: '0' + thread id, or 'a' + k for "k-th newest store"
+  std::string choices_;  // per decision: '0' + thread id, 'a' + k (k-th newest store), 'S'/'F'
   bool ran_ = false;
 };
 

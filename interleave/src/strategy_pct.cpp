@@ -34,6 +34,7 @@ class PctStrategy final : public Strategy {
       if (!older || rng_.below(2) == 0) return 0;
       return nth_bit(older, rng_.below(popcount8(older)));
     }
+    if (d.kind == DecisionKind::kFault) return rng_.below(4) == 0 ? 1 : 0;  // an OS call fails
     // At a change point the thread that would run next is demoted before it runs.
     for (int j = 0; j + 1 < depth_; ++j)
       if (change_[j] == d.step) prio_[highest(d.enabled)] = static_cast<std::uint32_t>(depth_ - 1 - j);

@@ -13,6 +13,7 @@ class RandomStrategy final : public Strategy {
     return true;
   }
   int pick(const Decision& d) override {
+    if (d.kind == DecisionKind::kFault) return rng_.below(4) == 0 ? 1 : 0;  // an OS call fails
     return nth_bit(d.enabled, rng_.below(popcount8(d.enabled)));
   }
   std::string name() const override { return "random"; }

@@ -90,7 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
                       DecoyCase{"decoy.length_after_publish.observed", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_before_unlink", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_before_unlink.observed", FailureKind::kInvariant},
-                      DecoyCase{"decoy.relaxed_push", FailureKind::kInvariant}),
+                      DecoyCase{"decoy.relaxed_push", FailureKind::kInvariant},
+                      DecoyCase{"decoy.alloc.large_move_gives_up_room", FailureKind::kAbort}),
     [](const auto& info) {
       return test_name(info.param.scenario);
     });

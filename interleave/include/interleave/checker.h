@@ -40,6 +40,10 @@ struct Options {
   // Weak-memory tier: relaxed/acquire loads (not RMWs, not seq_cst) may return any of the last
   // few stores that happens-before and coherence allow; the choice is part of the schedule.
   bool weak_memory = false;
+  // OS faults as schedule choices: while fewer than this many OS calls (commit, map, remap of a
+  // hakmem OsLayer wired to os_fault_oracle) have failed in the run, each one is a decision of
+  // the strategy ('S' succeeds, 'F' fails in the schedule string). 0: every OS call succeeds.
+  std::uint32_t os_faults = 0;
   bool stop_on_failure = true;
   bool quiet = false;               // do not print the failure report
   std::string schedule;             // kReplay: the schedule string printed by a failure

@@ -15,6 +15,7 @@ enum class FailureKind : std::uint8_t {
   kLivelock,         // the run exceeded the step limit
   kDiverged,         // the test is not deterministic: a replayed choice was not enabled
   kLinearizability,  // a recorded history has no valid linearization
+  kAbort,            // the code under test called its fatal error (hakmem would abort)
 };
 
 const char* to_string(FailureKind k) noexcept;

@@ -10,7 +10,9 @@ namespace interleave {
 
 // kThread: which thread runs next. kRead (weak tier): which store a load reads, bit k = the
 // k-th newest visible store (bit 0, the newest, is what a sequentially consistent run reads).
-enum class DecisionKind : std::uint8_t { kThread, kRead };
+// kFault (Options::os_faults): whether an OS call (commit, map, remap) fails; bit 0 = it
+// succeeds (the default choice), bit 1 = it fails.
+enum class DecisionKind : std::uint8_t { kThread, kRead, kFault };
 
 struct Decision {
   std::uint32_t enabled = 0;     // bit t: thread t may run the next operation

@@ -9,4 +9,10 @@ namespace hakmem {
 [[noreturn]] void fatal_config(const char* variable, const char* value, const char* expected) noexcept;
 [[noreturn]] void fatal_internal(const char* what) noexcept;
 
+// Called with the message line (no newline) before the abort. The interleaving checker installs
+// one that ends the logical thread's run and reports the abort with its schedule; a hook that
+// returns gets the ordinary write and abort. Never set in production.
+using FatalHook = void (*)(const char* line) noexcept;
+void set_fatal_hook(FatalHook hook) noexcept;
+
 }  // namespace hakmem

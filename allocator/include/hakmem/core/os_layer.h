@@ -39,6 +39,17 @@ class OsLayer {
   // (0 = off). Both count commit() and map() calls.
   void inject_faults(std::uint64_t nth, std::uint64_t every) noexcept;
 
+  // Trace hook: called after every commit, decommit, map, unmap and remap (ok = false: it failed).
+  enum class Call : std::uint8_t { kCommit, kDecommit, kMap, kUnmap, kRemap };
+
+  // Fault oracle: asked before every commit, map and remap whether it fails (true: it does).
+  // The interleaving checker makes each answer a choice of its replayable schedule.
+  using FaultOracle = bool (*)(void* ctx, Call call, std::size_t bytes) noexcept;
+  void set_fault_oracle(FaultOracle fn, void* ctx) noexcept {
+    oracle_ = fn;
+    oracle_ctx_ = ctx;
+  }
+
   std::uint64_t mapped_bytes() const noexcept { return mapped_.load(std::memory_order_relaxed); }
   std::uint64_t peak_mapped_bytes() const noexcept { return peak_.load(std::memory_order_relaxed); }
   std::uint64_t map_calls() const noexcept { return maps_.load(std::memory_order_relaxed); }
@@ -47,8 +58,6 @@ class OsLayer {
 
   static std::size_t page_size() noexcept { return 4096; }
 
-  // Trace hook: called after every commit, decommit, map, unmap and remap (ok = false: it failed).
-  enum class Call : std::uint8_t { kCommit, kDecommit, kMap, kUnmap, kRemap };
   using Observer = void (*)(void* ctx, Call call, const void* p, std::size_t bytes, bool ok);
   void set_observer(Observer fn, void* ctx) noexcept {
     observer_ = fn;
@@ -56,12 +65,14 @@ class OsLayer {
   }
 
  private:
-  bool injected_failure() noexcept;
+  bool injected_failure(Call call, std::size_t bytes) noexcept;
   void account_map(std::size_t bytes) noexcept;
   void observe(Call c, const void* p, std::size_t bytes, bool ok) noexcept {
     if (observer_) observer_(observer_ctx_, c, p, bytes, ok);
   }
 
+  FaultOracle oracle_ = nullptr;
+  void* oracle_ctx_ = nullptr;
   Observer observer_ = nullptr;
   void* observer_ctx_ = nullptr;
 

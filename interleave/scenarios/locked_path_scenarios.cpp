@@ -1,0 +1,259 @@
+// The allocator's locked paths under the checker, with OS failures as schedule choices (issue
+// 10). The spin locks of the arena, the pool, the large registry, the mapping cache and the
+// orphan list are built on the atomic policy, so every lock and unlock is a scheduling point;
+// the OS layer asks os_fault_oracle whether each commit, map and remap fails, so which call
+// fails is part of the replayable schedule. Scenarios:
+//   alloc.large_move_vs_malloc.2t  the registry is at its growth threshold; t0 reallocs a large
+//                                  block (remap: out of the registry, remap, back in) while t1
+//                                  mallocs and frees large blocks (registry insert and growth,
+//                                  mapping cache take and give) and frees one of t0's era.
+//   alloc.arena_growth.2t          both threads take fresh superslabs from the arena (commit
+//                                  under the arena lock) for tiny and pool classes at once.
+//   alloc.pool.2t / .pool_v2.2t    mid-size blocks through pool v1 (per-class lock) or the v2
+//                                  hotbox, with frees of blocks from another heap.
+//   alloc.heap_create.3t           heap creation (a map) fails or not; t0 exits, t2 adopts.
+//   alloc.fork_handlers.2t         t0 runs prefork/postfork_parent (every lock, in order) while
+//                                  t1 allocates tiny, pool and large blocks: a lock-order
+//                                  inversion would show as a livelock of two spinners.
+// The fork child (only the forking thread survives) is not modelled: the engine cannot make a
+// logical thread vanish mid-operation; tests/threads_fork_test.cpp covers it on real forks.
+// Checked in every scenario: malloc and realloc return a usable block or NULL with ENOMEM
+// (never an abort: invariant 8), a failed realloc leaves its block intact and live, no call
+// returns a block that is live (invariant 1), and at quiescence the heap check is clean and
+// exactly the blocks never freed are live (invariants 4 and 5).
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <optional>
+
+#include "hakmem/core/allocator.h"
+#include "interleave/checked_atomics.h"
+#include "interleave/fiber_context.h"
+#include "interleave/os_faults.h"
+#include "interleave/registry.h"
+
+namespace interleave {
+namespace {
+
+template <class Quirks>
+using AllocWith = hakmem::Allocator<hakmem::Config<0, CheckedAtomics, FiberContext, hakmem::NoTrace, Quirks>>;
+
+enum class Shape { kLargeMove, kArenaGrowth, kPool, kPoolV2, kHeapCreate, kForkHandlers };
+
+constexpr std::size_t kLarge = 48 << 10;          // one mapping each
+constexpr std::size_t kBigLarge = 320 << 10;      // realloc of it remaps (copy >= 256 KiB)
+constexpr std::size_t kBiggerLarge = 640 << 10;
+constexpr std::size_t kRegistrySlots = 8;         // grows when a 5th block is inserted
+
+template <class Quirks>
+class LockedPathTest : public Test {
+  using Alloc = AllocWith<Quirks>;
+
+ public:
+  LockedPathTest(std::string name, Shape shape) : name_(std::move(name)), shape_(shape) {}
+  ~LockedPathTest() override { alloc_.reset(); }
+
+  std::string name() const override { return name_; }
+  int threads() const override { return shape_ == Shape::kHeapCreate ? 3 : 2; }
+
+  void setup() override {
+    alloc_.reset();
+    hakmem::Options o;
+    o.arena_bytes = std::size_t{64} << 20;  // small reservation: one instance per run
+    o.superslab_cache = 0;                  // released superslabs are decommitted
+    o.large_registry_slots = kRegistrySlots;
+    o.pool_v2 = shape_ == Shape::kPoolV2;
+    alloc_.emplace(o);
+    for (auto& b : blocks_) b = Block{};
+    Alloc& a = *alloc_;
+    // Blocks of the main heap for the threads to free (remote frees, registry removes).
+    if (shape_ == Shape::kLargeMove) {
+      // Four live blocks: the table of 8 is at its threshold, the next insert grows it.
+      take(a, 0, a.malloc(kBigLarge), kBigLarge);
+      for (int i = 1; i < 4; ++i) take(a, i, a.malloc(kLarge), kLarge);
+    } else if (shape_ == Shape::kPool || shape_ == Shape::kPoolV2) {
+      take(a, 0, a.malloc(4096), 4096);
+      take(a, 1, a.malloc(8192), 8192);
+    } else if (shape_ == Shape::kArenaGrowth || shape_ == Shape::kHeapCreate) {
+      take(a, 0, a.malloc(64), 64);
+    }
+    a.thread_exit();  // the main heap becomes an orphan the logical threads may adopt
+    // From here on every OS call of a logical thread is a schedule choice.
+    a.os().set_fault_oracle(&os_fault_oracle, nullptr);
+  }
+
+  void thread(int t) override {
+    Alloc& a = *alloc_;
+    switch (shape_) {
+      case Shape::kLargeMove: return t == 0 ? large_mover(a) : large_churn(a);
+      case Shape::kArenaGrowth: return arena_grower(a, t);
+      case Shape::kPool:
+      case Shape::kPoolV2: return pool_user(a, t);
+      case Shape::kHeapCreate: return heap_creator(a, t);
+      case Shape::kForkHandlers: return t == 0 ? fork_handlers(a) : fork_bystander(a);
+    }
+  }
+
+  void finish() override {
+    Alloc& a = *alloc_;
+    a.os().set_fault_oracle(nullptr, nullptr);
+    a.quiesce();
+    hak_heap_report r{};
+    check(a.check(&r) == 0, "heap check is clean at quiescence (invariant 4)");
+    std::uint64_t tiny = 0, pool = 0, large = 0;
+    for (const Block& b : blocks_) {
+      if (!b.p) continue;
+      (b.bytes <= hakmem::kMaxTiny ? tiny : b.bytes <= hakmem::kMaxPool ? pool : large) += 1;
+      check(intact(b), "a live block kept its contents", b.p);
+    }
+    check(r.tiny_live_blocks == tiny, "exactly the tiny blocks never freed are live (invariant 5)");
+    check(r.pool_live_blocks == pool, "exactly the pool blocks never freed are live (invariant 5)");
+    check(r.large_live_blocks == large, "exactly the large blocks never freed are live (invariant 5)");
+    check(r.remote_pending == 0, "no remote free left pending after quiesce");
+  }
+
+ private:
+  struct Block {
+    void* p = nullptr;
+    std::size_t bytes = 0;
+  };
+  static constexpr int kSlots = 16;
+
+  static unsigned char tag(int slot) { return static_cast<unsigned char>(0xA0 + slot); }
+  bool intact(const Block& b) const {
+    const auto* c = static_cast<const unsigned char*>(b.p);
+    const int slot = static_cast<int>(&b - blocks_);
+    return c[0] == tag(slot) && c[b.bytes - 1] == tag(slot);
+  }
+
+  // A malloc/realloc result in slot `slot`: usable, or NULL with ENOMEM (invariant 8), and
+  // never a block that is live (invariant 1). False when the call failed.
+  bool take(Alloc&, int slot, void* p, std::size_t bytes) {
+    if (!p) {
+      check(errno == ENOMEM, "a failed allocation reports ENOMEM (invariant 8)");
+      return false;
+    }
+    for (const Block& b : blocks_)
+      check(b.p != p, "no call returns a block that is live (invariant 1)", p);
+    blocks_[slot] = {p, bytes};
+    auto* c = static_cast<unsigned char*>(p);
+    c[0] = c[bytes - 1] = tag(slot);
+    return true;
+  }
+  bool malloc_into(Alloc& a, int slot, std::size_t bytes) {
+    errno = 0;
+    return take(a, slot, a.malloc(bytes), bytes);
+  }
+  void free_slot(Alloc& a, int slot) {
+    Block& b = blocks_[slot];
+    if (!b.p) return;
+    check(intact(b), "a block kept its contents until its free", b.p);
+    void* p = b.p;
+    b = Block{};  // before the free: once freed the block may come back at once
+    a.free(p);
+  }
+
+  // t0: grow slot 0 by realloc (a remap), then free it.
+  void large_mover(Alloc& a) {
+    Block old = blocks_[0];
+    errno = 0;
+    void* q = a.realloc(old.p, kBiggerLarge);
+    if (!q) {
+      check(errno == ENOMEM, "a failed realloc reports ENOMEM (invariant 8)");
+      check(intact(old), "a failed realloc leaves its block intact", old.p);
+    } else {
+      const auto* c = static_cast<const unsigned char*>(q);
+      check(c[0] == tag(0) && c[old.bytes - 1] == tag(0), "realloc kept the contents", q);
+      blocks_[0] = Block{};
+      take(a, 0, q, kBiggerLarge);
+    }
+    free_slot(a, 0);
+  }
+
+  // t1: a large malloc/free pair (registry insert, growth, cache give), a free of a block of
+  // the setup, and a malloc the cache can serve.
+  void large_churn(Alloc& a) {
+    if (malloc_into(a, 8, kLarge)) free_slot(a, 8);
+    free_slot(a, 1);
+    malloc_into(a, 9, kLarge);
+  }
+
+  // Each thread takes a tiny and a pool class no other heap has used: fresh superslabs.
+  void arena_grower(Alloc& a, int t) {
+    const std::size_t sizes[2][2] = {{16, 2048}, {1024, 16384}};
+    for (int i = 0; i < 2; ++i) malloc_into(a, 8 + 2 * t + i, sizes[t][i]);
+    if (t == 1) free_slot(a, 0);  // a remote free into the orphaned main heap
+    free_slot(a, 8 + 2 * t);
+    a.thread_exit();
+  }
+
+  void pool_user(Alloc& a, int t) {
+    malloc_into(a, 8 + 2 * t, 4096);
+    malloc_into(a, 9 + 2 * t, t == 0 ? 8192 : 4096);
+    free_slot(a, t);  // a block of the main heap
+    free_slot(a, 8 + 2 * t);
+    if (t == 0) a.thread_exit();
+  }
+
+  // t0 and t1 each need a heap (a map that may fail: then malloc says ENOMEM and a second try
+  // may succeed); t0 exits so t2 may adopt its heap or the main one. Every thread exits at
+  // the end: a remote free that reaches a live heap after its last drain stays pending.
+  void heap_creator(Alloc& a, int t) {
+    if (t < 2 && !malloc_into(a, 8 + t, 32)) malloc_into(a, 8 + t, 32);
+    if (t == 1) free_slot(a, 0);
+    if (t == 0) free_slot(a, 8);
+    if (t == 2) malloc_into(a, 10, 32);
+    a.thread_exit();
+  }
+
+  void fork_handlers(Alloc& a) {
+    for (int i = 0; i < 2; ++i) {
+      a.prefork();
+      a.postfork_parent();
+    }
+  }
+  void fork_bystander(Alloc& a) {
+    malloc_into(a, 8, 16);
+    malloc_into(a, 9, 4096);
+    malloc_into(a, 10, kLarge);
+    free_slot(a, 9);
+    free_slot(a, 10);
+  }
+
+  std::string name_;
+  Shape shape_;
+  std::optional<Alloc> alloc_;
+  Block blocks_[kSlots];
+};
+
+template <class Quirks = hakmem::NoQuirks>
+void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::string about, bool decoy = false) {
+  Options o;
+  o.strategy = StrategyKind::kDfs;
+  o.preemption_bound = 2;
+  o.max_runs = 20000;
+  o.aba_fatal = false;  // the remote list's push CAS may see benign ABA
+  o.os_faults = os_faults;
+  register_scenario({name, [name, shape] { return std::make_unique<LockedPathTest<Quirks>>(name, shape); },
+                     decoy, o, std::move(about)});
+}
+
+[[maybe_unused]] const bool registered = [] {
+  add("alloc.large_move_vs_malloc.2t", Shape::kLargeMove, 1,
+      "realloc's remap (registry out and in) races with large malloc/free, one OS call may fail");
+  add("alloc.arena_growth.2t", Shape::kArenaGrowth, 1,
+      "two heaps take fresh superslabs at once (commit under the arena lock), one may fail");
+  add("alloc.pool.2t", Shape::kPool, 1, "pool v1 per-class locks, frees from another heap, one OS call may fail");
+  add("alloc.pool_v2.2t", Shape::kPoolV2, 1, "the pool v2 hotbox under the same races");
+  add("alloc.heap_create.3t", Shape::kHeapCreate, 1, "heap creation may fail; exit and adoption race");
+  add("alloc.fork_handlers.2t", Shape::kForkHandlers, 0,
+      "prefork/postfork_parent take every lock while another thread allocates");
+  add<hakmem::LargeMoveRoomQuirk>(
+      "decoy.alloc.large_move_gives_up_room", Shape::kLargeMove, 1,
+      "issue 10's race re-created: the remap's re-insert finds its room taken, the growth fails, abort",
+      true);
+  return true;
+}();
+
+}  // namespace
+}  // namespace interleave
