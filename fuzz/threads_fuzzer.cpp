@@ -15,10 +15,19 @@
 // errors, zero live blocks and nothing in transit (invariants 4, 5). Data races, deadlocks and
 // livelocks are the checker's own reports.
 //
-// Input: byte 0: threads (2..4) and spill target; then per thread a length byte (ops = b % 24)
-// and two bytes per op; every remaining byte is one scheduling decision: the (b % n)-th of the
-// n runnable threads runs next. Once they run out, threads run without preemption.
+// The locked paths too (issue 10): op sizes reach pool v1 or the v2 hotbox and large blocks
+// (registry of 8 slots, so its growth is reached; mapping cache), realloc grows and shrinks
+// large blocks (remap), and with OS faults on, each commit/map/remap is a decision read from
+// the input like a thread choice: a failing malloc must say ENOMEM, a failing realloc must
+// leave its block intact, and nothing may abort.
+//
+// Input: byte 0: threads (2..4), spill target, pool v2 (bit 4), OS faults (bit 5: at most two
+// failed OS calls per run); then per thread a length byte (ops = b % 24) and two bytes per op;
+// every remaining byte is one decision: the (b % n)-th of the n runnable threads runs next, or
+// for an OS call, b % 2 == 1 fails it. Once they run out, threads run without preemption and
+// OS calls succeed.
 // Built with HAKMEM_FUZZ_DECOY the harness leaks a block at the end: the final check must fail.
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +44,7 @@
 #include "interleave/checked_atomics.h"
 #include "interleave/checker.h"
 #include "interleave/fiber_context.h"
+#include "interleave/os_faults.h"
 #include "interleave/strategy.h"
 
 namespace {
@@ -55,13 +65,19 @@ class ProgramTest final : public interleave::Test {
  public:
   int n = 2;
   std::uint32_t spill_target = 16;
+  bool pool_v2 = false;
+  bool os_faults = false;
   std::vector<ThreadOp> programs[kMaxThreads];
 
   std::string name() const override { return "fuzz.threads"; }
   int threads() const override { return n; }
 
   void setup() override {
-    a_ = &instance_.fresh(hakmem::fuzz::fuzz_options(spill_target));
+    hakmem::Options o = hakmem::fuzz::fuzz_options(spill_target);
+    o.pool_v2 = pool_v2;
+    o.large_registry_slots = 8;  // growth after four live large blocks
+    a_ = &instance_.fresh(o);
+    a_->os().set_fault_oracle(os_faults ? &interleave::os_fault_oracle : nullptr, nullptr);
     for (auto& m : mail_) m.store(0, std::memory_order_relaxed);
     for (auto& t : own_)
       for (auto& s : t) s = nullptr;
@@ -115,9 +131,10 @@ class ProgramTest final : public interleave::Test {
       case 0:
       case 1: {  // malloc into an own slot: mostly tiny sizes at class boundaries, some mid-size
         release(own);
-        const std::size_t size = op.kind & 8 ? 1025 + op.arg * 64u : hakmem::kTinySizes[op.arg % 8] - (op.arg >> 3) % 2;
+        const std::size_t size = size_of(op);
+        errno = 0;
         void* p = a_->malloc(size);
-        interleave::check(p != nullptr, "invariant 8: a request succeeds when the OS does");
+        if (!succeeded(p)) break;
         interleave::check(live_.insert(p).second, "invariant 1: no block is handed out while it is live", p);
         hakmem::fuzz::fill_pattern(p, size, tag_of(p));
         sizes_[p] = size;
@@ -125,6 +142,10 @@ class ProgramTest final : public interleave::Test {
         break;
       }
       case 2:
+        if (own && (op.kind & 0x20)) {
+          resize(own, op);
+          break;
+        }
         release(own);
         break;
       case 3: {  // hand an own block to whoever takes mailbox m; free what was there
@@ -149,6 +170,56 @@ class ProgramTest final : public interleave::Test {
         a_->thread_exit();  // the next allocation attaches (adopts an orphan or makes a heap)
         break;
     }
+  }
+  // Bits 3-4 of the op kind: tiny at class boundaries (00, 10), mid-size (01), large (11:
+  // 33 KiB .. 543 KiB, so a realloc between two of them may remap).
+  static std::size_t size_of(ThreadOp op) {
+    switch (op.kind >> 3 & 3) {
+      case 1: return 1025 + op.arg * 64u;
+      case 3: return 33000 + op.arg * 2048u;
+      default: return hakmem::kTinySizes[op.arg % 8] - (op.arg >> 3) % 2;
+    }
+  }
+  // A call's result: a block, or NULL with ENOMEM and only when an OS call was failed.
+  bool succeeded(void* p) {
+    if (p) return true;
+    interleave::check(os_faults, "invariant 8: a request succeeds when the OS does");
+    interleave::check(errno == ENOMEM, "invariant 8: a failed request reports ENOMEM");
+    return false;
+  }
+  // realloc of an own block to the op's size: contents kept up to the smaller size; on
+  // failure the block stays as it was.
+  void resize(void*& slot, ThreadOp op) {
+    void* p = slot;
+    const std::size_t old_size = sizes_[p], size = size_of(op);
+    interleave::check(hakmem::fuzz::find_pattern_damage(p, old_size, tag_of(p)) == SIZE_MAX,
+                      "invariant 1: contents survive until realloc", p);
+    live_.erase(p);  // before the call: once moved the old block may come back at once
+    errno = 0;
+    void* q = a_->realloc(p, size);
+    if (!succeeded(q)) {
+      live_.insert(p);
+      interleave::check(hakmem::fuzz::find_pattern_damage(p, old_size, tag_of(p)) == SIZE_MAX,
+                        "invariant 8: a failed realloc leaves its block intact", p);
+      return;
+    }
+    sizes_.erase(p);
+    interleave::check(kept_contents(q, old_size, size < old_size ? size : old_size, tag_of(p)),
+                      "realloc keeps the contents up to the smaller size", q);
+    interleave::check(live_.insert(q).second, "invariant 1: no block is handed out while it is live", q);
+    hakmem::fuzz::fill_pattern(q, size, tag_of(q));
+    sizes_[q] = size;
+    slot = q;
+  }
+  // The old block's patterned bytes (all of a small block, the edges of a large one) that lie
+  // below `kept` are in q.
+  static bool kept_contents(const void* q, std::size_t old_size, std::size_t kept, std::uint32_t tag) {
+    const auto* b = static_cast<const std::uint8_t*>(q);
+    bool ok = true;
+    hakmem::fuzz::for_pattern_range(old_size, [&](std::size_t i) {
+      if (i < kept && b[i] != hakmem::fuzz::pattern_byte(tag, i)) ok = false;
+    });
+    return ok;
   }
   void release(void*& slot) {
     if (slot) release_block(slot);
@@ -187,6 +258,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   t.n = 2 + head % 3;
   static constexpr std::uint32_t kTargets[] = {1, 4, 16, 256};
   t.spill_target = kTargets[(head >> 2) % 4];
+  t.pool_v2 = head & 0x10;
+  t.os_faults = head & 0x20;
   for (int k = 0; k < kMaxThreads; ++k) {
     t.programs[k].clear();
     if (k >= t.n) continue;
@@ -199,6 +272,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   interleave::Options opt;
   opt.max_steps = 200000;
   opt.aba_fatal = false;  // remote-list heads see benign ABA (empty again after a take_all)
+  opt.os_faults = t.os_faults ? 2 : 0;
   const interleave::Result r = interleave::run_once(t, schedule, opt);
   if (r.failed) {
     const interleave::Failure& f = r.failure;

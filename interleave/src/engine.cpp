@@ -3,6 +3,7 @@
 // pause() deprioritising spinners, wait()/notify_all(), deadlock and livelock detection.
 #include "engine.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 
@@ -118,6 +119,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
 
 void Engine::thread_entry(void* arg) {
   Thread& th = *static_cast<Thread*>(arg);
+  errno = 0;
   g_engine->test_->thread(th.id);
   g_engine->thread_exit();
 }
@@ -157,9 +159,13 @@ void Engine::schedule(bool yielded) {
   const int next = decide();
   yielded_ = false;
   if (next != cur_) {
+    // errno is per OS thread, and all logical threads share one: each keeps its own here, so
+    // another thread's failing call cannot overwrite an errno this one is about to read.
     Thread& from = me();
+    from.saved_errno = errno;
     cur_ = next;
     Fiber::switch_to(from.fiber, threads_[static_cast<std::size_t>(next)]->fiber);
+    errno = from.saved_errno;
   }
 }
 

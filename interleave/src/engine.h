@@ -68,6 +68,7 @@ class Engine {
     bool paused_before = false;
     std::uint64_t pause_changes = 0;  // value-changing writes seen at the last pause
     const void* wait_addr = nullptr;
+    int saved_errno = 0;  // its errno while another logical thread runs
   };
 
   Engine();
