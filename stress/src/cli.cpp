@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "violation.h"
 #include "workloads/registry.h"
 
 namespace stress {
@@ -12,7 +13,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: hakmem-stress [--workload=NAME[,NAME...]|all] [--threads=N] [--seconds=S] [--seed=N]"
-    " [--target=hakmem|system] [--list] [--help]";
+    " [--target=hakmem|system] [--waive=TAG,...] [--list] [--help]";
 
 bool fail(const char* fmt, const char* a, const char* b = "") {
   std::fprintf(stderr, "hakmem-stress: ");
@@ -61,6 +62,24 @@ bool parse_workloads(const char* list, Options* o) {
   return true;
 }
 
+// --waive=TAG[,TAG...]: check tags as printed in VIOLATION lines.
+bool parse_waivers(const char* list) {
+  std::string_view rest(list);
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string tag(rest.substr(0, comma));
+    Check c;
+    if (!check_from_tag(tag.c_str(), &c)) {
+      std::string known;
+      for (int i = 0; i < kCheckCount; ++i) known += std::string(i ? ", " : "") + check_tag(static_cast<Check>(i));
+      return fail("--waive: '%s' is not a check tag (one of: %s)", tag.c_str(), known.c_str());
+    }
+    set_waived(c);
+    if (comma == std::string_view::npos) return true;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace
 
 void print_usage(FILE* f) {
@@ -79,6 +98,9 @@ void print_usage(FILE* f) {
                "  --mapped-factor=F --mapped-slack-mib=M  hakmem mapped bound: F x peak live + M (default 3, 64)\n"
                "  --fork-timeout=S    fork: a child still running after S seconds has hung (default 10, 60 sanitized)\n"
                "  --keep-going        after a failing workload run the rest (default: stop, the heap may be corrupt)\n"
+               "  --waive=TAG[,TAG]   set aside a named check (a known deviation of the allocator under test,\n"
+               "                      see stress/README.md): its reports print as WAIVED, do not fail the run,\n"
+               "                      and the summary counts them. Tags as in VIOLATION lines, e.g. api-errno\n"
                "  --leak-every=N      testing the checks: skip every N-th free, as a leaking allocator would\n"
                "  --list              list the workloads and exit\n"
                "exit status: 0 no violation, 1 violations, 2 bad arguments\n",
@@ -141,6 +163,8 @@ bool parse_options(int argc, char** argv, Options* o) {
     } else if (name == "fork-timeout") {
       if (!parse_double(v, &d) || d <= 0) return fail("--fork-timeout: '%s' is not a positive number%s", v);
       o->fork_timeout = d;
+    } else if (name == "waive") {
+      if (!parse_waivers(v)) return false;
     } else if (name == "leak-every") {
       if (!parse_u64(v, &u) || u < 1) return fail("--leak-every: '%s' is not a number >= 1%s", v);
       o->leak_every = u;

@@ -12,6 +12,7 @@
 #include "report.h"
 #include "runner.h"
 #include "target.h"
+#include "violation.h"
 #include "tool_memory.h"
 #include "workloads/registry.h"
 
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
     std::printf("; hakmem mapped <= %g x peak live + %g MiB, no creep", opt.mapped_factor, opt.mapped_slack_mib);
   std::printf("\n");
   if (target->missing[0]) std::printf("  not provided by the process allocator, not exercised: %s\n", target->missing);
+  for (int i = 0; i < kCheckCount; ++i)
+    if (is_waived(static_cast<Check>(i)))
+      std::printf("  WAIVED by --waive: [%s] %s\n", check_tag(static_cast<Check>(i)), check_text(static_cast<Check>(i)));
   std::fflush(stdout);
 
   // Results live in tool memory: nothing the tool holds may come from a possibly broken malloc.
@@ -101,6 +105,13 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   print_summary(results.begin(), n);
+  // Never silent: every waived check is named again with how often it fired.
+  for (int i = 0; i < kCheckCount; ++i) {
+    const Check c = static_cast<Check>(i);
+    if (is_waived(c))
+      std::printf("WAIVED [%s]: %llu report(s) set aside, not counted as violations (%s)\n", check_tag(c),
+                  static_cast<unsigned long long>(waived_count(c)), check_text(c));
+  }
   std::printf("seed=%llu\n", static_cast<unsigned long long>(opt.seed));
   for (std::size_t i = 0; i < n; ++i) {
     if (results[i].violations) {

@@ -4,6 +4,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 namespace stress {
 namespace {
@@ -38,18 +39,45 @@ static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<int>(Check::Intern
 
 constexpr uint64_t kPrintLimit = 10;
 
+bool g_waived[kCheckCount];
+std::atomic<uint64_t> g_waived_count[kCheckCount];
+
+void write_line(const char* line, int len) {
+  ssize_t off = 0;
+  while (off < len) {
+    const ssize_t w = write(2, line + off, static_cast<size_t>(len - off));
+    if (w <= 0) break;
+    off += w;
+  }
+}
+
 }  // namespace
+
+bool check_from_tag(const char* tag, Check* out) {
+  for (int i = 0; i < kCheckCount; ++i)
+    if (std::strcmp(kInfo[i].tag, tag) == 0) {
+      *out = static_cast<Check>(i);
+      return true;
+    }
+  return false;
+}
+void set_waived(Check c) { g_waived[static_cast<int>(c)] = true; }
+bool is_waived(Check c) { return g_waived[static_cast<int>(c)]; }
+uint64_t waived_count(Check c) { return g_waived_count[static_cast<int>(c)].load(); }
 
 const char* check_tag(Check c) { return kInfo[static_cast<int>(c)].tag; }
 const char* check_text(Check c) { return kInfo[static_cast<int>(c)].text; }
 
 void violation(const ReportContext& ctx, Check c, int64_t thread, const char* fmt, ...) {
-  const uint64_t n = ctx.count ? ctx.count->fetch_add(1) + 1 : 1;
-  if (ctx.stop) ctx.stop->store(true);
+  const bool waived = g_waived[static_cast<int>(c)];
+  const uint64_t n = waived ? g_waived_count[static_cast<int>(c)].fetch_add(1) + 1
+                            : ctx.count ? ctx.count->fetch_add(1) + 1 : 1;
+  if (waived && n > 1) return;  // the first of each waived check is shown, the rest counted
+  if (!waived && ctx.stop) ctx.stop->store(true);
   if (n > kPrintLimit + 1) return;
   char line[1536];
   int len;
-  if (n == kPrintLimit + 1) {
+  if (!waived && n == kPrintLimit + 1) {
     len = std::snprintf(line, sizeof line, "VIOLATION (more violations in workload=%s not printed) seed=%llu\n",
                         ctx.workload, static_cast<unsigned long long>(ctx.seed));
   } else {
@@ -65,9 +93,10 @@ void violation(const ReportContext& ctx, Check c, int64_t thread, const char* fm
       std::snprintf(who, sizeof who, "%lld", static_cast<long long>(thread));
     }
     len = std::snprintf(line, sizeof line,
-                        "VIOLATION [%s] %s: %s | workload=%s target=%s thread=%s seed=%llu"
+                        "%s [%s] %s: %s | workload=%s target=%s thread=%s seed=%llu"
                         " (replay: hakmem-stress --workload=%s --target=%s --threads=%d --seed=%llu)\n",
-                        check_tag(c), check_text(c), detail, ctx.workload, ctx.target, who,
+                        waived ? "WAIVED (--waive; not a failure)" : "VIOLATION", check_tag(c), check_text(c),
+                        detail, ctx.workload, ctx.target, who,
                         static_cast<unsigned long long>(ctx.seed), ctx.workload, ctx.target, ctx.threads,
                         static_cast<unsigned long long>(ctx.seed));
   }
@@ -75,12 +104,7 @@ void violation(const ReportContext& ctx, Check c, int64_t thread, const char* fm
     len = sizeof line - 1;
     line[len - 1] = '\n';
   }
-  ssize_t off = 0;
-  while (off < len) {
-    const ssize_t w = write(2, line + off, static_cast<size_t>(len - off));
-    if (w <= 0) break;
-    off += w;
-  }
+  write_line(line, len);
 }
 
 }  // namespace stress

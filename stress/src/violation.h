@@ -41,6 +41,17 @@ struct ReportContext {
   std::atomic<bool>* stop = nullptr;       // set on the first one: stop the workload now
 };
 
+constexpr int kCheckCount = static_cast<int>(Check::Internal) + 1;
+// The check whose tag is `tag`, or false.
+bool check_from_tag(const char* tag, Check* out);
+
+// Waived checks (--waive): a known deviation of the allocator under test set aside by name.
+// Their reports neither count as violations nor stop the run; the first of each is printed as
+// a WAIVED line and waived_count() tells the summary how many there were. Set before any run.
+void set_waived(Check c);
+bool is_waived(Check c);
+uint64_t waived_count(Check c);
+
 // Prints one line to stderr with a single write(2) (no malloc, lines never interleave).
 // thread < 0: reported by the coordinator. Only the first few per run are printed.
 void violation(const ReportContext& ctx, Check c, int64_t thread, const char* fmt, ...)
