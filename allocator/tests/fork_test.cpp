@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "bounded_wait.h"
 #include "test_config.h"
 
 namespace hakmem::test {
@@ -42,11 +43,12 @@ TEST(Fork, ChildOfABusyProcessAllocatesFreesAndChecksClean) {
       _exit(a.check(&r) == 0 ? 0 : 7);
     }
     a.postfork_parent();
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    const int status = wait_child(pid, 30, "a fork child allocating while the parent's threads churn");
+    ASSERT_GE(status, 0) << "fork child " << f << " hung or was lost";
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++bad_children;
   }
   stop = true;
+  Watchdog w(60, "the 3 churn threads of ChildOfABusyProcessAllocatesFreesAndChecksClean to join");
   for (auto& t : churn) t.join();
   EXPECT_EQ(bad_children, 0);
   hak_heap_report r;

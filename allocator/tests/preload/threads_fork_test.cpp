@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "../bounded_wait.h"
+
 namespace {
 
 // Allocates and frees a mix of sizes (tiny, mid, large) until told to stop.
@@ -63,7 +65,10 @@ TEST(Fork, ChildAllocatesWhileParentThreadsAllocate) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));  // let the workers move on
   }
   stop = true;
-  for (auto& w : workers) w.join();
+  {
+    hakmem::test::Watchdog wd(60, "the 3 churn threads of ChildAllocatesWhileParentThreadsAllocate to join");
+    for (auto& w : workers) w.join();
+  }
   // The parent's heap still works after all those forks.
   void* p = std::malloc(1000);
   ASSERT_NE(p, nullptr);

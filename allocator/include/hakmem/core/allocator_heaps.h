@@ -1,7 +1,9 @@
 // Heap lifecycle (create, adopt, orphan), the background drainer, quiescence and fork.
 #pragma once
 #include <new>
+#include <pthread.h>
 #include <sys/random.h>
+#include <time.h>
 
 namespace hakmem {
 
@@ -184,7 +186,13 @@ void Allocator<Cfg>::stop_drainer() noexcept {
   if constexpr (Ctx::kRealThreads) {
     if (!drainer_running_.load()) return;
     request_drainer_stop();
-    pthread_join(drainer_thread_, nullptr);
+    // Bounded: the drainer leaves within one drain of the wake just sent. One still running
+    // a minute later is wedged, and that deserves a message rather than a silent hang.
+    timespec deadline{};
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 60;
+    if (pthread_timedjoin_np(drainer_thread_, nullptr, &deadline) != 0)
+      fatal_internal("the background spill drainer did not stop within 60 s of being asked");
     drainer_running_.store(false);
   }
 }
