@@ -1,6 +1,8 @@
+# shellcheck shell=bash
 # Shell helpers shared by compare.sh and ab_telemetry.sh (sourced, not run).
 
 # The repository root, whatever the caller's working directory.
+# shellcheck disable=SC2034  # used by the scripts that source this file
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 die_usage() {  # message: print it and the caller's usage(), exit 2

@@ -10,7 +10,7 @@
 # then printed as WAIVED and counted apart, and anything else still fails the run.
 # Exit status: 0 when no run has an unwaived report, 1 otherwise, 2 on bad arguments.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 runs=20
 seconds=1

@@ -46,7 +46,7 @@ merge_corpus() {
   "$bin" -merge=1 -set_cover_merge=1 "$merged" "$ROOT/fuzz/corpus/$t" "$@" >"$work/$t.merge.log" 2>&1 ||
     { tail -20 "$work/$t.merge.log"; return 1; }
   rm -rf "$ROOT/fuzz/corpus/$t" && mv "$merged" "$ROOT/fuzz/corpus/$t"
-  echo "  $t: corpus $(ls "$ROOT/fuzz/corpus/$t" | wc -l) files, $(du -sb "$ROOT/fuzz/corpus/$t" | cut -f1) bytes"
+  echo "  $t: corpus $(find "$ROOT/fuzz/corpus/$t" -mindepth 1 -maxdepth 1 | wc -l) files, $(du -sb "$ROOT/fuzz/corpus/$t" | cut -f1) bytes"
 }
 
 # Minimise every crash of target T into fuzz/regressions/T/.
@@ -55,9 +55,10 @@ save_crashes() {
   for c in "$work/$t.artifacts"/crash-* "$work/$t.artifacts"/timeout-* "$work/$t.artifacts"/oom-*; do
     [ -f "$c" ] || continue
     found=1
-    local out="$ROOT/fuzz/regressions/$t/$(basename "$c")"
+    local out
+    out="$ROOT/fuzz/regressions/$t/$(basename "$c")"
     "$bin" -minimize_crash=1 -runs=20000 -exact_artifact_path="$out.min" "$c" >"$work/$t.minimize.log" 2>&1 || true
-    [ -f "$out.min" ] && mv "$out.min" "$out" || cp "$c" "$out"
+    if [ -f "$out.min" ] && mv "$out.min" "$out"; then :; else cp "$c" "$out"; fi
     echo "  $t: CRASH saved as fuzz/regressions/$t/$(basename "$c") ($(stat -c %s "$out") bytes); replay: $bin $out"
     grep -m1 -E 'FUZZ FAILURE|ERROR: ' "$work/$t.log" | sed 's/^/    /' || true
   done

@@ -1,4 +1,6 @@
+# shellcheck shell=bash
 # Shared helpers of ci/fuzz_campaign.sh and ci/coverage.sh (sourced, not run).
+# shellcheck disable=SC2034  # ROOT, FUZZ_TARGETS and JOBS_BUILD are for the scripts that source this
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FUZZ_TARGETS=(spill remote api ops diff threads spill_race)
 JOBS_BUILD=${JOBS_BUILD:-2}

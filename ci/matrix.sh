@@ -9,12 +9,12 @@
 # Sanitizer runtime options are exported here (same as the test presets: halt on the first
 # error), so the tests halt whether or not ctest is run through a preset.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=(release asan-ubsan tsan)
 jobs=${MATRIX_JOBS:-2}
-labels=(${MATRIX_LABELS:-unit stress property interleave equivalence fuzz-regression sanitizer})
+read -r -a labels <<<"${MATRIX_LABELS:-unit stress property interleave equivalence fuzz-regression sanitizer}"
 columns=("${labels[@]}" other)
 root=${MATRIX_BUILD_ROOT:-build}
 logdir=$root/matrix-logs
@@ -36,8 +36,8 @@ for p in "${presets[@]}"; do
   t0=$(now)
   log="$logdir/$p.build.log"
   echo "=== $p: configure + build (log: $log)"
-  # shellcheck disable=SC2086
   dir=$root/$p
+  # shellcheck disable=SC2086  # MATRIX_CMAKE_ARGS is a list of arguments: split on purpose
   if ! { cmake --preset "$p" -B "$dir" ${MATRIX_CMAKE_ARGS:-} && cmake --build "$dir" -j "$jobs"; } >"$log" 2>&1; then
     tail -n 30 "$log"
     rows+=("$p|(build)|0|1|$(secs "$t0" "$(now)")|build failed")

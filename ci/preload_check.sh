@@ -7,6 +7,9 @@
 #
 # Any malloc-replacing library works (e.g. libmimalloc.so.2), which is how this script itself
 # is checked. Redis listens on 127.0.0.1 only, on a random high port, without persistence.
+# The work_* functions are called indirectly (run_one passes "work_$name" to bash -c by name),
+# which shellcheck cannot see: it would call all of their commands unreachable.
+# shellcheck disable=SC2317
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
