@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Proves .clusterfuzzlite/build.sh the way OSS-Fuzz and ClusterFuzzLite run it, without Docker:
 # for each sanitizer (address, then undefined) it lays out $SRC as their image does ($SRC/build.sh
-# and the checkout in $SRC/hakmem-torture), runs build.sh in a clean environment with only the
+# and the checkout in $SRC/hakmem-torture; $SRC/build.sh is ClusterFuzzLite's copy of
+# .clusterfuzzlite/build.sh for address, the OSS-Fuzz project's .clusterfuzzlite/oss-fuzz-project/
+# build.sh, which runs it, for undefined), runs $SRC/build.sh in a clean environment with only the
 # build contract set (clang, OSS-Fuzz's flags plus -fsanitize=fuzzer-no-link,
 # LIB_FUZZING_ENGINE=-fsanitize=fuzzer, a temporary $OUT and $WORK), checks that every
 # fuzz/<name>_fuzzer.cpp produced <name>_fuzzer with its seed corpus zip (as many inputs as
@@ -18,7 +20,7 @@ while (($#)); do
     -n) runs=$2; shift 2 ;;
     -s) sanitizers=("$2"); shift 2 ;;
     -k) keep=1; shift ;;
-    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
     *) echo "ossfuzz_check: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -28,6 +30,10 @@ if ((keep)); then echo "ossfuzz_check: keeping $tmp"; else trap 'rm -rf "$tmp"' 
 # OSS-Fuzz's compile flags (base-builder's environment for libFuzzer builds).
 base_flags="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 ubsan_checks=array-bounds,bool,builtin,enum,float-divide-by-zero,function,integer-divide-by-zero,null,object-size,return,returns-nonnull-attribute,shift,signed-integer-overflow,unreachable,vla-bound,vptr
+declare -A entry=(
+  [address]=.clusterfuzzlite/build.sh
+  [undefined]=.clusterfuzzlite/oss-fuzz-project/build.sh
+)
 declare -A san_flags=(
   [address]="-fsanitize=address -fsanitize-address-use-after-scope"
   [undefined]="-fsanitize=$ubsan_checks,unsigned-integer-overflow -fno-sanitize-recover=$ubsan_checks"
@@ -41,6 +47,7 @@ for f in "$ROOT"/fuzz/*_fuzzer.cpp; do expected+=("$(basename "$f" .cpp)"); done
 
 # libFuzzer flags from the [libfuzzer] section of an .options file ("key = value" lines).
 options_flags() {
+  [ -f "$1" ] || return 0
   awk '/^\[/ { s = ($0 == "[libfuzzer]") ; next }
        s && /=/ && !/^[#;]/ { split($0, kv, "="); gsub(/ /, "", kv[1]); gsub(/ /, "", kv[2]);
                               printf "-%s=%s\n", kv[1], kv[2] }' "$1"
@@ -53,9 +60,9 @@ for san in "${sanitizers[@]}"; do
   d=$tmp/$san
   mkdir -p "$d/src" "$d/work" "$d/out" "$d/corpus"
   ln -s "$ROOT" "$d/src/hakmem-torture"
-  cp "$ROOT/.clusterfuzzlite/build.sh" "$d/src/build.sh"
+  cp "$ROOT/${entry[$san]}" "$d/src/build.sh"
   flags="$base_flags ${san_flags[$san]} -fsanitize=fuzzer-no-link"
-  echo "== $san: build.sh (log: $d/build.log)"
+  echo "== $san: \$SRC/build.sh = ${entry[$san]} (log: $d/build.log)"
   t0=$(date +%s)
   # Only the contract (plus PATH, HOME and ccache's settings): build.sh must need nothing else.
   if ! (cd "$d/src/hakmem-torture" &&
