@@ -81,7 +81,7 @@ void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcep
   const std::uint32_t target = opt_.spill_target;
   const std::uint32_t room = len < target ? target - len : 0;
   const std::uint32_t to_spill = room < half ? room : half;
-  tel_.tiny_class.free_overflow[cls].inc();
+  if constexpr (!Cfg::Quirks::kSkipFreeOverflowCount) tel_.tiny_class.free_overflow[cls].inc();
   if (to_spill) {
     using Link = typename SpillStack<A>::Link;
     for (std::uint32_t i = 0; i + 1 < to_spill; ++i)

@@ -21,10 +21,17 @@ struct NoQuirks {
   // Issue 10 re-created: realloc's remap takes its block out of the large registry and inserts
   // it again, giving up its room in between; the checker's decoy must find the abort.
   static constexpr bool kLargeMoveGivesUpRoom = false;
+  // A counter site that random op mixes never reach: the free_overflow increment is skipped.
+  // Counter exactness must catch it through its directed workloads (it cannot without them).
+  static constexpr bool kSkipFreeOverflowCount = false;
 };
 
 struct Phase28Quirk : NoQuirks {
   static constexpr bool kFlowLengthIsTelemetry = true;
+};
+
+struct SkipOverflowCountQuirk : NoQuirks {
+  static constexpr bool kSkipFreeOverflowCount = true;
 };
 
 struct LargeMoveRoomQuirk : NoQuirks {

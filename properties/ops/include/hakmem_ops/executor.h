@@ -33,6 +33,9 @@ struct Ledger {
   std::uint64_t nontiny_frees = 0;       // frees of pool and large blocks
   std::uint64_t pool_allocs_v2 = 0;      // pool allocations while pool v2 was on
   std::uint64_t pool_frees_v2 = 0;       // pool frees while pool v2 was on, by a thread with a heap
+  // Of pool_allocs_v2: those whose hotbox refill met an OS failure (then served, or not, by v1).
+  // An allocation whose heap could not be created never reaches v2 and is not counted at all.
+  std::uint64_t pool_refill_fails_v2 = 0;
 };
 
 struct ExecOptions {
@@ -82,7 +85,12 @@ class Executor {
   std::optional<Violation> step(const Op& op) {
     cur_ = op;
     in_finish_ = false;
+    pending_v2_ = false;
+    const std::uint64_t failures = a_->os().failures();
+    std::size_t trace_before = 0;
+    if constexpr (Alloc::TraceT::kOn) trace_before = a_->trace().events.size();
     std::optional<Violation> v = dispatch(op);
+    if (pending_v2_) settle_v2(op.thread % kMaxLogicalThreads, failures, trace_before);
     if (!v && eo_.verify_each_op) {
       v = verify_all();
       if (!v) v = check_heap();
@@ -97,7 +105,7 @@ class Executor {
     in_finish_ = true;
     a_->os().inject_faults(0, 0);
     if (auto v = verify_all()) return v;
-    for (unsigned s = 0; s < kSlotCount; ++s)
+    for (unsigned s = 0; s < kModelSlots; ++s)
       if (m_.live(s))
         if (auto v = free_slot(s, m_.at(s).owner)) return v;
     if constexpr (kLogical)
@@ -119,7 +127,7 @@ class Executor {
 
   // Every live block still holds its pattern (invariant 1: contents survive until freed).
   std::optional<Violation> verify_all() {
-    for (unsigned s = 0; s < kSlotCount; ++s)
+    for (unsigned s = 0; s < kModelSlots; ++s)
       if (m_.live(s))
         if (auto v = verify_block(s, "1 (contents survive until freed)")) return v;
     return std::nullopt;
@@ -203,7 +211,30 @@ class Executor {
                           ? hakmem::pool_class_of(size) != hakmem::kNoClass
                           : hakmem::tiny_class_aligned(size, align) == hakmem::kNoClass &&
                                 hakmem::pool_class_aligned(size, align) != hakmem::kNoClass;
-    if (pool && size > (align <= hakmem::kMinAlign ? hakmem::kMaxTiny : 0) && a_->pool_v2()) ledger_.pool_allocs_v2++;
+    if (pool && size > (align <= hakmem::kMinAlign ? hakmem::kMaxTiny : 0) && a_->pool_v2()) {
+      ledger_.pool_allocs_v2++;
+      pending_v2_ = true;
+    }
+  }
+  // After an op that made a v2 pool allocation and met an OS failure: either the heap could not
+  // be created (v2 was never reached, the allocation went to v1) or the hotbox refill failed
+  // (v1's fallback then served it: faults are one-shot, so it succeeds). The trace tells them
+  // apart by the allocation's path; without a trace, whether the thread has a heap now does
+  // (exact unless a realloc's free of the old block created the heap afterwards).
+  void settle_v2(unsigned t, std::uint64_t failures_before, std::size_t trace_before) {
+    if (a_->os().failures() == failures_before) return;
+    bool reached_v2 = false;
+    if constexpr (Alloc::TraceT::kOn) {
+      const auto& ev = a_->trace().events;
+      for (std::size_t i = trace_before; i < ev.size(); ++i)
+        reached_v2 = reached_v2 || (ev[i].kind == hakmem::Ev::kAlloc && ev[i].path == hakmem::Path::kPoolV2);
+    } else {
+      reached_v2 = has_heap(t);
+    }
+    if (reached_v2)
+      ledger_.pool_refill_fails_v2++;
+    else
+      ledger_.pool_allocs_v2--;
   }
   void note_free(const LiveBlock& b, unsigned t) {
     if (b.kind == BlockKind::kTiny) {
@@ -280,7 +311,7 @@ class Executor {
 
   std::optional<Violation> dispatch(const Op& op) {
     const unsigned t = op.thread % kMaxLogicalThreads;
-    const unsigned s = op.slot % kSlotCount;
+    const unsigned s = op.slot % kModelSlots;
     const std::uint64_t failures = a_->os().failures();
     void* p = nullptr;
     int err = 0;
@@ -399,8 +430,10 @@ class Executor {
     m_.erase(s);
     if (p != old.ptr) {  // moved: malloc(size), copy, free(old)
       note_malloc(op.size);
-      if (pool_v2 && hakmem::pool_class_of(op.size) != hakmem::kNoClass && op.size > hakmem::kMaxTiny)
+      if (pool_v2 && hakmem::pool_class_of(op.size) != hakmem::kNoClass && op.size > hakmem::kMaxTiny) {
         ledger_.pool_allocs_v2++;
+        pending_v2_ = true;
+      }
       if (old.kind == BlockKind::kTiny) ledger_.tiny_frees[tiny_class(old.usable)]++;
       else {
         ledger_.nontiny_frees++;
@@ -420,6 +453,7 @@ class Executor {
   std::size_t index_ = 0;
   std::uint64_t generation_ = 0;
   bool in_finish_ = false;
+  bool pending_v2_ = false;  // the current op made a pool allocation with v2 on (settle_v2)
 };
 
 }  // namespace hakmem_ops

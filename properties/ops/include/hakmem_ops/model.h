@@ -45,7 +45,7 @@ class Model {
   std::size_t live_count() const { return by_addr_.size(); }
 
  private:
-  std::array<LiveBlock, kSlotCount> slots_{};
+  std::array<LiveBlock, kModelSlots> slots_{};
   // (block start, slot), sorted. A sorted vector rather than std::map: the map's rebalancing
   // lives in uninstrumented libstdc++, which MSan would misreport.
   std::vector<std::pair<std::uintptr_t, unsigned>> by_addr_;

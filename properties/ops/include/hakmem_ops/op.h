@@ -8,7 +8,10 @@
 namespace hakmem_ops {
 
 inline constexpr unsigned kMaxLogicalThreads = 4;  // logical threads 0..3 (0 = "main")
-inline constexpr unsigned kSlotCount = 64;         // blocks are named by slot 0..63
+inline constexpr unsigned kSlotCount = 64;         // decoded ops name blocks by slot 0..63
+// The model and executor hold this many: directed workloads (directed.h) name up to 256 live
+// blocks, enough to overflow the 128-slot front cache of the smallest classes.
+inline constexpr unsigned kModelSlots = 256;
 
 enum class OpKind : std::uint8_t {
   kMalloc,       // slot = malloc(size)
