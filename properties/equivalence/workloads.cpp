@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "hakmem_ops/decode.h"
+#include "hakmem_ops/directed.h"
 #include "hakmem_ops/executor.h"
 
 namespace hakmem_equiv {
@@ -52,6 +53,10 @@ std::vector<Workload> make_workloads(std::uint64_t seed, unsigned random_count, 
   std::vector<Workload> ws;
   ws.push_back(churn());
   ws.push_back(pool_v2());
+  // The rare paths (every class's overflow with the spill target low and high, drains, pool v2
+  // edges and a refill failure): a flag that changes behaviour only there must show here too.
+  for (hakmem_ops::DirectedWorkload& d : hakmem_ops::directed_workloads())
+    ws.push_back(Workload{"directed: " + d.name, 0, std::move(d.ops), d.options});
   for (unsigned i = 0; i < random_count; ++i) {
     Workload w;
     w.seed = seed + i;
