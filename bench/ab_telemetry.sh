@@ -1,117 +1,261 @@
 #!/usr/bin/env bash
-# The seed's A/B method for telemetry compile flags. For each flag: build libhakmem.so with every
-# flag OFF (baseline) and with that one flag ON, run the benchmark under both, interleaved, and
-# report the medians, the change and the seed's verdict (GO >= +0.5%, NO-GO <= -0.5%, else
-# NEUTRAL). Phase 29's lesson is applied first: the ON build runs once with HAKMEM_STATS_DUMP=1,
-# the flag's counter updates per operation are shown (upd/op), and a flag whose counters barely
-# move (< 1 per 1000 ops) gets NO-OP, since its A/B would measure nothing.
-# The flag names come from telemetry_flags.def, the one list.
+# A/B of telemetry compile flags, at a resolution the seed never had. Per row (a flag, ALL nine
+# against none, or the DECOY build): build libhakmem.so with every flag OFF and with the row's
+# flag(s) ON, then
+#   1. activity (Phase 29's lesson): the ON build runs once with HAKMEM_STATS_DUMP=1; fewer than
+#      1 counter update per 1000 ops makes the row NO-OP, whatever the timings say;
+#   2. exact cost: both builds under callgrind on a short run (ops / --cg-scale; callgrind is
+#      ~50x slower), instructions per op and the delta per function;
+#   3. wall time: interleaved OFF/ON pairs, median ratio with a bootstrap 95% interval and a
+#      GO / NO-GO / NEUTRAL / INCONCLUSIVE verdict against +/- --threshold (bench/ab_stats.py);
+#   4. optionally (--layouts K) every build in K code layouts, pairs spread over them, so a
+#      delta smaller than what layout alone does is called so.
+# Writes RAW/ (every run), ab.json, ab.md (the table, also printed) and ab.png into --out.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 def="$BENCH_ROOT/allocator/include/hakmem/telemetry_flags.def"
 mapfile -t all_flags < <(sed -n 's/^HAKMEM_TELEMETRY_FLAG(\([A-Z0-9_]*\),.*/\1/p' "$def")
+# Layouts: extra compiler flags | extra linker flags. L0 is the normal build; the others move
+# code (function alignment, loop alignment, function order via sections sorted by name).
+layout_specs=(
+  "|"
+  "-falign-functions=64|"
+  "-ffunction-sections|-Wl,--sort-section=name"
+  "-falign-functions=32 -falign-loops=32|"
+)
+decoy_cxx="-fstack-protector-all"  # DECOY: no counter, but a canary check in every function
 
 usage() {
   cat <<USAGE
-usage: $(basename "$0") [--flags A,B,...|all] [--reps N] [--bench "NAME ARGS"] [--env VAR=VALUE]...
-  --flags LIST   flags to test (default all): ${all_flags[*]}
-  --reps N       interleaved repetitions per build, median reported (default 9)
-  --bench CMD    benchmark in build/release/bin with its arguments
-                 (default "bench_random_mixed --ops 20000000 --seed 42", the seed's benchmark)
-  --env VAR=VAL  environment for the benchmark runs, e.g. HAKMEM_POOL_V2_ENABLED=1 (repeatable)
-Builds go to build/ab/off and build/ab/<FLAG> (only the hakmem_shared target, -j2).
+usage: $(basename "$0") [options]
+  --flags LIST     rows, comma-separated (default all): a flag, ALL (all nine ON against none,
+                   the seed's cumulative row) or DECOY ($decoy_cxx, must cost Ir);
+                   FLAG@VAR=VAL sets an environment variable for that row only;
+                   'all' = the nine flags, 'seed' = the nine flags and ALL.
+                   Flags: ${all_flags[*]}
+  --bench CMD      benchmark in --bin-dir with its arguments
+                   (default "bench_random_mixed --ops 20000000 --seed 42", the seed's benchmark)
+  --env VAR=VAL    environment for every run (repeatable)
+  --pairs N        OFF/ON pairs per row (default: as many as --budget allows, at least 5)
+  --budget S       seconds of wall-clock pairs per row when --pairs is not given (default 60)
+  --threshold P    verdict threshold in percent (default 0.5, the seed's)
+  --cg-scale N     the callgrind run does --ops / N (default 10)
+  --cache-sim      callgrind also simulates caches (D1/LL misses per op; ~2x slower)
+  --layouts K      build every side in K code layouts (1..${#layout_specs[@]}, default 1)
+  --out DIR        outputs (default build/ab/out): ab.md, ab.json, ab.png, raw/
+  --build-root DIR library builds (default build/ab)
+  --bin-dir DIR    benchmark binaries (default build/release/bin)
+  --jobs N         build parallelism (default 2)
+  --reps N         the old name of --pairs
 USAGE
 }
 
-((${#all_flags[@]})) || { echo "no HAKMEM_TELEMETRY_FLAG lines in $def" >&2; exit 1; }
-flags=("${all_flags[@]}") reps=9 bench="bench_random_mixed --ops 20000000 --seed 42" envs=()
+rows_arg=all bench="bench_random_mixed --ops 20000000 --seed 42" envs=() pairs="" budget=60
+threshold=0.5 cg_scale=10 cache_sim=0 nlayouts=1 jobs=2
+out="$BENCH_ROOT/build/ab/out" root="$BENCH_ROOT/build/ab" bindir="$BENCH_ROOT/build/release/bin"
+posint='^[1-9][0-9]*$'
 while (($#)); do
   case "$1" in
-    --flags)
-      [[ -n "${2:-}" ]] || die_usage "--flags needs a list"
-      if [[ "$2" != all ]]; then
-        IFS=, read -ra flags <<<"$2"
-        for f in "${flags[@]}"; do
-          [[ " ${all_flags[*]} " == *" $f "* ]] || die_usage "unknown flag '$f'"
-        done
-      fi
-      shift ;;
-    --reps) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die_usage "--reps needs a positive integer"; reps=$2; shift ;;
+    --flags) [[ -n "${2:-}" ]] || die_usage "--flags needs a list"; rows_arg=$2; shift ;;
     --bench) [[ -n "${2:-}" ]] || die_usage "--bench needs a command"; bench=$2; shift ;;
     --env) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die_usage "--env needs VAR=VALUE"; envs+=("$2"); shift ;;
+    --pairs|--reps) [[ "${2:-}" =~ $posint ]] || die_usage "$1 needs a positive integer"; pairs=$2; shift ;;
+    --budget) [[ "${2:-}" =~ $posint ]] || die_usage "--budget needs seconds"; budget=$2; shift ;;
+    --threshold) [[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die_usage "--threshold needs a percentage"; threshold=$2; shift ;;
+    --cg-scale) [[ "${2:-}" =~ $posint ]] || die_usage "--cg-scale needs a positive integer"; cg_scale=$2; shift ;;
+    --cache-sim) cache_sim=1 ;;
+    --layouts)
+      if ! [[ "${2:-}" =~ $posint ]] || ((${2} > ${#layout_specs[@]})); then
+        die_usage "--layouts needs 1..${#layout_specs[@]}"
+      fi
+      nlayouts=$2; shift ;;
+    --out) [[ -n "${2:-}" ]] || die_usage "--out needs a directory"; out=$2; shift ;;
+    --build-root) [[ -n "${2:-}" ]] || die_usage "--build-root needs a directory"; root=$2; shift ;;
+    --bin-dir) [[ -n "${2:-}" ]] || die_usage "--bin-dir needs a directory"; bindir=$2; shift ;;
+    --jobs) [[ "${2:-}" =~ $posint ]] || die_usage "--jobs needs a positive integer"; jobs=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die_usage "unknown argument '$1'" ;;
   esac
   shift
 done
 
-release="$BENCH_ROOT/build/release"
-ensure_bench_binaries "$release" || exit 1
-read -ra bench_cmd <<<"$bench"
-bench_cmd[0]="$release/bin/${bench_cmd[0]}"
-[[ -x "${bench_cmd[0]}" ]] || die_usage "no benchmark ${bench_cmd[0]}"
+((${#all_flags[@]})) || { echo "no HAKMEM_TELEMETRY_FLAG lines in $def" >&2; exit 1; }
+case "$rows_arg" in
+  all) rows=("${all_flags[@]}") ;;
+  seed) rows=("${all_flags[@]}" ALL) ;;
+  *) IFS=, read -ra rows <<<"$rows_arg" ;;
+esac
+for r in "${rows[@]}"; do
+  f=${r%%@*}
+  [[ " ${all_flags[*]} ALL DECOY " == *" $f "* ]] || die_usage "unknown flag '$f'"
+  if [[ "$r" == *@* ]]; then
+    IFS=@ read -ra kv <<<"${r#*@}"
+    for e in "${kv[@]}"; do [[ "$e" =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die_usage "bad VAR=VAL '$e' in '$r'"; done
+  fi
+done
+if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then
+  echo "valgrind is missing (ci/setup.sh installs it)" >&2; exit 1
+fi
+py=""
+for p in python3 /usr/bin/python3; do
+  if "$p" -c 'import matplotlib' 2>/dev/null; then py=$p; break; fi
+done
+[[ -n "$py" ]] || { echo "no python3 with matplotlib (ci/setup.sh installs python3-matplotlib)" >&2; exit 1; }
+stats="$(dirname "${BASH_SOURCE[0]}")/ab_stats.py"
 
-# build_lib DIR FLAG_ON: configures DIR with every flag OFF except FLAG_ON, builds the library.
+[[ -d "$bindir" ]] || die_usage "no directory $bindir (cmake --preset release)"
+bindir="$(cd "$bindir" && pwd)"
+mkdir -p "$root" "$out" && root="$(cd "$root" && pwd)" && out="$(cd "$out" && pwd)" || exit 1
+read -ra bench_cmd <<<"$bench"
+bench_cmd[0]="$bindir/${bench_cmd[0]}"
+[[ -x "${bench_cmd[0]}" ]] || die_usage "no benchmark ${bench_cmd[0]}"
+# The callgrind run: the same command with --ops divided by --cg-scale.
+cg_cmd=("${bench_cmd[@]}")
+for ((i = 1; i < ${#cg_cmd[@]}; i++)); do
+  if [[ "${cg_cmd[i]}" == --ops && $((i + 1)) -lt ${#cg_cmd[@]} ]]; then
+    cg_cmd[i + 1]=$((cg_cmd[i + 1] / cg_scale > 1000 ? cg_cmd[i + 1] / cg_scale : 1000))
+  elif [[ "${cg_cmd[i]}" == --ops=* ]]; then
+    n=${cg_cmd[i]#--ops=}; cg_cmd[i]="--ops=$((n / cg_scale > 1000 ? n / cg_scale : 1000))"
+  fi
+done
+
+# build_lib DIR ON LAYOUT [EXTRA_CXXFLAGS]: DIR's libhakmem.so with flag ON (ALL: every flag,
+# "": none) in layout LAYOUT. Only the hakmem_shared target; an up-to-date build is a no-op.
 build_lib() {
-  local dir="$1" on="$2" defs=() f
+  local dir="$1" on="$2" lay="${layout_specs[$3]}" extra="${4:-}" defs=() f v
   for f in "${all_flags[@]}"; do
-    defs+=("-DHAKMEM_${f}_COMPILED=$([[ "$f" == "$on" ]] && echo ON || echo OFF)")
+    v=OFF; [[ "$f" == "$on" || "$on" == ALL ]] && v=ON
+    defs+=("-DHAKMEM_${f}_COMPILED=$v")
   done
   echo "building $dir" >&2
-  { cmake --preset release -B "$dir" -DHAKMEM_BUILD_BENCH=OFF "${defs[@]}" &&
-    cmake --build "$dir" --target hakmem_shared -j2; } >"$dir.build.log" 2>&1 ||
+  mkdir -p "$(dirname "$dir")"
+  { (cd "$BENCH_ROOT" && cmake --preset release -B "$dir" -DHAKMEM_BUILD_BENCH=OFF "${defs[@]}" \
+      "-DCMAKE_CXX_FLAGS=${lay%%|*} $extra" "-DCMAKE_SHARED_LINKER_FLAGS=${lay#*|}") &&
+    cmake --build "$dir" --target hakmem_shared -j"$jobs"; } >"$dir.build.log" 2>&1 ||
     { echo "build of $dir failed, see $dir.build.log" >&2; exit 1; }
 }
+lib_of() {  # lib_of FLAG|off LAYOUT
+  if (($2 == 0)); then echo "$root/$1/lib/libhakmem.so"; else echo "$root/L$2/$1/lib/libhakmem.so"; fi
+}
 
-# with_env CMD...: runs CMD (a function or program) in a subshell with the --env variables.
-with_env() (
+# in_env ENVS CMD...: runs CMD with the global --env and the row's VAR=VAL list (@-separated).
+in_env() (
+  local e
   for e in "${envs[@]}"; do export "${e?}"; done
+  if [[ -n "$1" ]]; then
+    IFS=@ read -ra kv <<<"$1"
+    for e in "${kv[@]}"; do export "${e?}"; done
+  fi
+  shift
   "$@"
 )
 
-# activity LIB FLAG: "COUNT OPS", the sum of FLAG's counters in the exit dump of one benchmark
-# run and the run's operation count.
+# activity LIB ROWENV FLAG: "COUNT OPS", FLAG's counter updates (ALL: every family) in the exit
+# dump of one benchmark run, and the run's operation count.
 activity() {
-  HAKMEM_STATS_DUMP=1 LD_PRELOAD="$1" with_env "${bench_cmd[@]}" 2>&1 |
-    awk -v fam="$2" '/^hakmem stats: / && $3 == fam { s += $NF }
+  HAKMEM_STATS_DUMP=1 LD_PRELOAD="$1" in_env "$2" "${bench_cmd[@]}" 2>&1 |
+    awk -v fam="$3" '/^hakmem stats: / && $3 != "telemetry" && (fam == "ALL" || $3 == fam) { s += $NF }
                      /^RESULT / { for (i = 1; i <= NF; i++) if ($i ~ /^ops=/) ops = substr($i, 5) }
                      END { print s + 0, ops + 0 }'
 }
 
-mkdir -p "$BENCH_ROOT/build/ab"
-base="$BENCH_ROOT/build/ab/off"
-build_lib "$base" ""
+# callgrind LIB ROWENV OUT: OUT.txt (callgrind_annotate, self cost of every function) and
+# OUT.ops (operations of the short run).
+callgrind() {
+  local opts=(--tool=callgrind "--callgrind-out-file=$3.cg")
+  ((cache_sim)) && opts+=(--cache-sim=yes)
+  LD_PRELOAD="$1" in_env "$2" valgrind "${opts[@]}" "${cg_cmd[@]}" >"$3.log" 2>&1 ||
+    { echo "callgrind run failed, see $3.log" >&2; return 1; }
+  sed -n 's/^RESULT .* ops=\([0-9]*\) .*/\1/p' "$3.log" >"$3.ops"
+  callgrind_annotate --inclusive=no --show-percs=no --threshold=100 --auto=no "$3.cg" >"$3.txt" &&
+    rm -f "$3.cg"
+}
+
+raw="$out/raw"
+rm -rf "$raw" && mkdir -p "$raw/cg" || exit 1
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+{
+  printf 'bench\t%s\n' "$bench"
+  printf 'cg_bench\t%s\n' "${cg_cmd[*]#"$bindir"/}"
+  printf 'env\t%s\n' "${envs[*]}"
+  printf 'threshold\t%s\n' "$threshold"
+  printf 'commit\t%s\n' "$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null)"
+  printf 'cores\t%s\n' "$(nproc)"
+  printf 'load_start\t%s\n' "$(load)"
+  printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
+  printf 'pairs\t%s\n' "${pairs:-budget ${budget}s}"
+} >"$raw/meta.tsv"
+for ((l = 0; l < nlayouts; l++)); do
+  printf '%s\t%s\t%s\n' "$l" "${layout_specs[l]%%|*}" "${layout_specs[l]#*|}"
+done >"$raw/layouts.tsv"
+
+# Builds: OFF and every row's ON side, in every layout.
+declare -A built=()
+for ((l = 0; l < nlayouts; l++)); do
+  for f in off "${rows[@]%%@*}"; do
+    [[ -n "${built[$f.$l]:-}" ]] && continue
+    lib="$(lib_of "$f" "$l")"
+    case "$f" in
+      off) build_lib "${lib%/lib/*}" "" "$l" ;;
+      DECOY) build_lib "${lib%/lib/*}" "" "$l" "$decoy_cxx" ;;
+      *) build_lib "${lib%/lib/*}" "$f" "$l" ;;
+    esac
+    built[$f.$l]=1
+  done
+done
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-
-echo "ab_telemetry: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null) reps=$reps bench: $bench ${envs[*]}"
-printf '%-28s %8s %14s %14s %8s %7s  %s\n' flag "upd/op" "OFF ops/s" "ON ops/s" delta spread verdict
+echo "ab_telemetry: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null) bench: $bench ${envs[*]}" \
+  "callgrind: ${cg_cmd[*]#"$bindir"/} threshold=$threshold% layouts=$nlayouts load=$(load)" >&2
 status=0
-for f in "${flags[@]}"; do
-  dir="$BENCH_ROOT/build/ab/$f"
-  build_lib "$dir" "$f"
-  read -r count ops < <(activity "$dir/lib/libhakmem.so" "$f")
-  rm -f "$work/off" "$work/on"
-  for ((r = 0; r < reps; r++)); do  # alternate which build runs first
-    for side in $( ((r % 2)) && echo "on off" || echo "off on"); do
-      lib="$base/lib/libhakmem.so"; [[ $side == on ]] && lib="$dir/lib/libhakmem.so"
-      with_env run_bench "$work/$side" "$lib" "${bench_cmd[@]}" || status=1
-    done
-  done
-  off=$(median "$work/off") on=$(median "$work/on")
-  # The larger (max - min) / median of the two sides: a delta well inside it is noise.
-  spread=$(printf '%s\n' "$(spread_pct "$work/off")" "$(spread_pct "$work/on")" | sort -g | tail -n1)
-  # The seed's formula: improvement of the compiled-out baseline over compiled-in.
-  delta=$(awk -v a="$off" -v b="$on" 'BEGIN { printf "%+.2f%%", (a - b) / b * 100 }')
-  verdict=$(awk -v a="$off" -v b="$on" 'BEGIN { d = (a - b) / b * 100
-    print (d >= 0.5 ? "GO (keep compiled-out)" : d <= -0.5 ? "NO-GO" : "NEUTRAL") }')
-  # Fewer counter updates than 1 per 1000 operations cannot move ops/s: the path is not hot here.
-  active=$(awk -v c="$count" -v o="$ops" 'BEGIN { printf "%.3g", o ? c / o : 0 }')
-  if ((count * 1000 < ops)); then
-    verdict="NO-OP: $count counter updates in $ops ops, the A/B measures nothing"
+declare -A cg_off=()  # the OFF build's callgrind run, once per row environment
+for i in "${!rows[@]}"; do
+  r=${rows[i]} f=${rows[i]%%@*} renv=""
+  [[ "$r" == *@* ]] && renv=${r#*@}
+  id="r$i" on0="$(lib_of "$f" 0)" off0="$(lib_of off 0)"
+  if [[ "$f" == DECOY ]]; then
+    count=0 ops=0
+  else
+    read -r count ops < <(activity "$on0" "$renv" "$f")
   fi
-  printf '%-28s %8s %14s %14s %8s %7s  %s\n' "$f" "$active" "$off" "$on" "$delta" "$spread" "$verdict"
+  echo "== $r: $count counter updates in $ops ops; callgrind" >&2
+  if [[ -z "${cg_off[_$renv]:-}" ]]; then
+    callgrind "$off0" "$renv" "$raw/cg/off$i" || status=1
+    cg_off[_$renv]="$raw/cg/off$i"
+  fi
+  for x in txt ops; do cp "${cg_off[_$renv]}.$x" "$raw/cg/$id.off.$x" 2>/dev/null; done
+  mv "$raw/cg/$id.off.ops" "$raw/cg/$id.ops" 2>/dev/null
+  callgrind "$on0" "$renv" "$raw/cg/$id.on" || status=1
+  rm -f "$raw/cg/$id.on.ops"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$f" "$renv" "$count" "$ops" >>"$raw/rows.tsv"
+
+  # Wall-clock pairs: layout cycles fastest, the order within a pair alternates per cycle.
+  n=0 start=$SECONDS
+  while :; do
+    if [[ -n "$pairs" ]]; then ((n < pairs)) || break
+    elif ((n >= 2000)) || ((n >= 5 * nlayouts && SECONDS - start >= budget)); then break
+    fi
+    l=$((n % nlayouts)) order="off-on"
+    if (((n / nlayouts) % 2)); then order="on-off"; fi
+    declare -A v=()
+    ok=1
+    for side in ${order/-/ }; do
+      lib="$(lib_of off "$l")"; [[ $side == on ]] && lib="$(lib_of "$f" "$l")"
+      rm -f "$work/$side"
+      in_env "$renv" run_bench "$work/$side" "$lib" "${bench_cmd[@]}" || { ok=0 status=1; }
+      v[$side]="$(cat "$work/$side" 2>/dev/null)"
+    done
+    ((ok)) && printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$l" "$n" "$order" "${v[off]}" "${v[on]}" >>"$raw/pairs.tsv"
+    n=$((n + 1))
+  done
+  echo "   $n pairs in $((SECONDS - start)) s" >&2
 done
+printf 'load_end\t%s\n' "$(load)" >>"$raw/meta.tsv"
+
+"$py" "$stats" analyze "$raw" "$out/ab.json" &&
+  "$py" "$stats" report "$out/ab.md" "$out/ab.png" "$out/ab.json" || status=1
+echo "outputs: $out/ab.md $out/ab.json $out/ab.png (every run: $out/raw)" >&2
 [[ -s "$work/off.log" || -s "$work/on.log" ]] && cat "$work"/*.log
 exit $status

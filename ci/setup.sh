@@ -10,6 +10,7 @@ packages=(
   libmimalloc2.0 libjemalloc2 libtcmalloc-minimal4   # allocators to compare against
   sqlite3 redis-server redis-tools                   # real programs for the LD_PRELOAD check
   shellcheck zip                                     # ci/lint.sh; .clusterfuzzlite/build.sh
+  valgrind python3-matplotlib                        # bench/ab_telemetry.sh: callgrind, chart
 )
 missing=()
 for p in "${packages[@]}"; do
