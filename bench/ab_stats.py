@@ -413,16 +413,24 @@ def selftest():
         hit += lo <= 1.0 <= hi
     if not 180 <= hit <= 200:
         fails.append(f"bootstrap interval covered the true median {hit}/200 times, want ~190")
-    # The pair estimate: INCONCLUSIVE data with that many more pairs decides.
-    mu, sd, n = 1.5, 2.0, 6
-    s = wall_stats(pairs(mu, sd, n), 0.5)
-    if s["verdict"] == "INCONCLUSIVE":
-        s2 = wall_stats(pairs(mu, sd, n + 4 * s["more_pairs"]), 0.5)
-        if s2["verdict"] != "GO":
-            fails.append(f"with 4x the estimated extra pairs still {s2['verdict']}")
+    # The seed's mistake: a point estimate inside (or beyond) the band with an interval that
+    # crosses its edge is INCONCLUSIVE, not NEUTRAL (or GO).
+    for mid in (0.1, 0.7):
+        xs = [{"off": 1e6 * (1 + (mid + k) / 100), "on": 1e6} for k in (-3, -2, -1, 0, 0, 1, 2, 3)]
+        s = wall_stats(xs, 0.5)
+        if s["verdict"] != "INCONCLUSIVE":
+            fails.append(f"estimate {mid}% with an interval of +/-3%: {s['verdict']}, want INCONCLUSIVE")
+    # The pair estimate: sd 2%, true delta 1.5%, band 0.5%: the median's 95% half-width is
+    # ~1.96 * 1.25 * 2 / sqrt(n), below the gap of 1% from n ~ 24 on.
+    totals = []
+    for _ in range(21):
+        s = wall_stats(pairs(1.5, 2.0, 10), 0.5)
+        totals.append(10 + (s["more_pairs"] or 0))
+    if not 14 <= median(totals) <= 48:
+        fails.append(f"pairs needed to decide: median estimate {median(totals)}, want ~24")
     for f in fails:
         print("selftest FAIL:", f)
-    print(f"ab_stats selftest: {len(cases) + 2} checks, {len(fails)} failures")
+    print(f"ab_stats selftest: {len(cases) + 4} checks, {len(fails)} failures")
     return 1 if fails else 0
 
 

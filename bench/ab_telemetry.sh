@@ -32,7 +32,7 @@ usage: $(basename "$0") [options]
   --flags LIST     rows, comma-separated (default all): a flag, ALL (all nine ON against none,
                    the seed's cumulative row) or DECOY ($decoy_cxx, must cost Ir);
                    FLAG@VAR=VAL sets an environment variable for that row only;
-                   'all' = the nine flags, 'seed' = the nine flags and ALL.
+                   'all' = the nine flags, 'seed' = the nine flags and ALL (e.g. seed,DECOY).
                    Flags: ${all_flags[*]}
   --bench CMD      benchmark in --bin-dir with its arguments
                    (default "bench_random_mixed --ops 20000000 --seed 42", the seed's benchmark)
@@ -81,11 +81,15 @@ while (($#)); do
 done
 
 ((${#all_flags[@]})) || { echo "no HAKMEM_TELEMETRY_FLAG lines in $def" >&2; exit 1; }
-case "$rows_arg" in
-  all) rows=("${all_flags[@]}") ;;
-  seed) rows=("${all_flags[@]}" ALL) ;;
-  *) IFS=, read -ra rows <<<"$rows_arg" ;;
-esac
+rows=()
+IFS=, read -ra items <<<"$rows_arg"
+for r in "${items[@]}"; do
+  case "$r" in
+    all) rows+=("${all_flags[@]}") ;;
+    seed) rows+=("${all_flags[@]}" ALL) ;;
+    *) rows+=("$r") ;;
+  esac
+done
 for r in "${rows[@]}"; do
   f=${r%%@*}
   [[ " ${all_flags[*]} ALL DECOY " == *" $f "* ]] || die_usage "unknown flag '$f'"
