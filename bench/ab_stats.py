@@ -292,18 +292,20 @@ def chart(docs, png):
         if w["delta_pct"] is None:
             continue
         ci = w.get("ci_pct") or [w["delta_pct"]] * 2
-        col = {"GO": "tab:green", "NO-GO": "tab:red", "NEUTRAL": "tab:blue"}.get(
-            w["verdict"], "tab:orange")
+        col = {"GO": "tab:green", "NO-GO": "tab:red", "NEUTRAL": "tab:blue", "NO-OP": "0.6"}.get(
+            r["verdict"].split()[0], "tab:orange")
         a1.errorbar(w["delta_pct"], yi, xerr=[[w["delta_pct"] - ci[0]], [ci[1] - w["delta_pct"]]],
                     fmt="o", color=col, capsize=3)
     ends = [abs(e) for _, r in rows for e in (r["wall"].get("ci_pct") or [r["wall"]["delta_pct"] or 0])]
-    lim = max(3 * thr, min(10.0, 1.1 * max(ends + [0])))
-    a1.set_xlim(-lim, lim)  # intervals wider than +/-10% run off the edge
+    lim = max(3 * thr, 1.2 * max(ends + [0]))
+    a1.set_xscale("symlog", linthresh=max(1.0, 2 * thr))  # linear around the band, log beyond
+    a1.set_xlim(-lim, lim)
     a1.set_yticks(y)
     a1.set_yticklabels(labels, fontsize=8)
-    a1.set_xlabel("wall delta OFF/ON - 1 (%), median and bootstrap 95% CI")
+    a1.set_xlabel("wall delta OFF/ON - 1 (%, symlog), median and bootstrap 95% CI")
     a1.legend(loc="lower right", fontsize=7)
-    a1.set_title("wall time (green GO, red NO-GO, blue NEUTRAL, orange INCONCLUSIVE)", fontsize=9)
+    a1.set_title("wall time (green GO, red NO-GO, blue NEUTRAL, orange INCONCLUSIVE, grey NO-OP)",
+                 fontsize=9)
     ir = [(r["callgrind"]["ir_delta_per_op"] if r["callgrind"] else 0) for _, r in rows]
     irp = [(r["callgrind"]["ir_delta_pct"] or 0) if r["callgrind"] else 0 for _, r in rows]
     a2.barh(y, ir, color="tab:purple")
