@@ -14,7 +14,8 @@
 //   alloc.heap_create.3t           heap creation (a map) fails or not; t0 exits, t2 adopts.
 //   alloc.fork_handlers.2t         t0 runs prefork/postfork_parent (every lock, in order) while
 //                                  t1 allocates tiny, pool and large blocks: a lock-order
-//                                  inversion would show as a livelock of two spinners.
+//                                  inversion shows as a livelock of two spinners (its decoy,
+//                                  decoy.alloc.prefork_lock_order, is caught that way).
 // The fork child (only the forking thread survives) is not modelled: the engine cannot make a
 // logical thread vanish mid-operation; tests/threads_fork_test.cpp covers it on real forks.
 // Checked in every scenario: malloc and realloc return a usable block or NULL with ENOMEM
@@ -252,6 +253,9 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
       "decoy.alloc.large_move_gives_up_room", Shape::kLargeMove, 1,
       "issue 10's race re-created: the remap's re-insert finds its room taken, the growth fails, abort",
       true);
+  add<hakmem::PreforkOrderQuirk>("decoy.alloc.prefork_lock_order", Shape::kForkHandlers, 0,
+                                 "prefork takes the arena lock before the pool locks: a pool refill deadlocks it",
+                                 true);
   return true;
 }();
 

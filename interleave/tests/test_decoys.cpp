@@ -95,7 +95,8 @@ INSTANTIATE_TEST_SUITE_P(
                       DecoyCase{"decoy.length_before_unlink", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_before_unlink.observed", FailureKind::kInvariant},
                       DecoyCase{"decoy.relaxed_push", FailureKind::kInvariant},
-                      DecoyCase{"decoy.alloc.large_move_gives_up_room", FailureKind::kAbort, 150000}),
+                      DecoyCase{"decoy.alloc.large_move_gives_up_room", FailureKind::kAbort, 150000},
+                      DecoyCase{"decoy.alloc.prefork_lock_order", FailureKind::kLivelock}),
     [](const auto& info) {
       return test_name(info.param.scenario);
     });

@@ -211,8 +211,9 @@ void Allocator<Cfg>::set_bg_spill(bool on) noexcept {
 template <class Cfg>
 void Allocator<Cfg>::prefork() noexcept {
   heaps_lock_.lock();
+  if constexpr (Cfg::Quirks::kPreforkArenaFirst) arena_lock_.lock();  // the decoy's inversion
   for (auto& p : pool_) p.lock.lock();
-  arena_lock_.lock();
+  if constexpr (!Cfg::Quirks::kPreforkArenaFirst) arena_lock_.lock();
   large_.lock.lock();
   large_cache_.lock.lock();
 }

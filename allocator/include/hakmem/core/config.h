@@ -24,6 +24,10 @@ struct NoQuirks {
   // A counter site that random op mixes never reach: the free_overflow increment is skipped.
   // Counter exactness must catch it through its directed workloads (it cannot without them).
   static constexpr bool kSkipFreeOverflowCount = false;
+  // A lock-order inversion: prefork takes the arena lock before the pool locks, while a pool
+  // refill holds its class lock and then takes the arena lock. The checker's fork scenario
+  // must report the two spinners.
+  static constexpr bool kPreforkArenaFirst = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -32,6 +36,10 @@ struct Phase28Quirk : NoQuirks {
 
 struct SkipOverflowCountQuirk : NoQuirks {
   static constexpr bool kSkipFreeOverflowCount = true;
+};
+
+struct PreforkOrderQuirk : NoQuirks {
+  static constexpr bool kPreforkArenaFirst = true;
 };
 
 struct LargeMoveRoomQuirk : NoQuirks {
