@@ -253,6 +253,10 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
       "decoy.alloc.large_move_gives_up_room", Shape::kLargeMove, 1,
       "issue 10's race re-created: the remap's re-insert finds its room taken, the growth fails, abort",
       true);
+  add<hakmem::PoolTakeUnlockedQuirk>("decoy.alloc.pool_take_unlocked", Shape::kPool, 1,
+                                     "pool v1 takes blocks without its class lock: a data race", true);
+  add<hakmem::RegistryInsertUnlockedQuirk>("decoy.alloc.registry_insert_unlocked", Shape::kLargeMove, 1,
+                                           "the large registry inserts without its lock: a data race", true);
   add<hakmem::PreforkOrderQuirk>("decoy.alloc.prefork_lock_order", Shape::kForkHandlers, 0,
                                  "prefork takes the arena lock before the pool locks: a pool refill deadlocks it",
                                  true);

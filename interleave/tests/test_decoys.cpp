@@ -96,7 +96,9 @@ INSTANTIATE_TEST_SUITE_P(
                       DecoyCase{"decoy.length_before_unlink.observed", FailureKind::kInvariant},
                       DecoyCase{"decoy.relaxed_push", FailureKind::kInvariant},
                       DecoyCase{"decoy.alloc.large_move_gives_up_room", FailureKind::kAbort, 150000},
-                      DecoyCase{"decoy.alloc.prefork_lock_order", FailureKind::kLivelock}),
+                      DecoyCase{"decoy.alloc.prefork_lock_order", FailureKind::kLivelock},
+                      DecoyCase{"decoy.alloc.pool_take_unlocked", FailureKind::kDataRace},
+                      DecoyCase{"decoy.alloc.registry_insert_unlocked", FailureKind::kDataRace}),
     [](const auto& info) {
       return test_name(info.param.scenario);
     });

@@ -92,12 +92,14 @@ class Allocator {
 
  private:
   struct alignas(64) SpillSlot { SpillStack<A> stack; };
+  // Guarded by `lock`. Plain cells (plain fields in production): under the interleaving
+  // checker an access not ordered by the lock is reported as a data race.
   struct alignas(64) PoolClass {
     SpinLock<A> lock;
-    void* free_list = nullptr;  // v1 free blocks, linked through the first word
-    std::uint32_t free_count = 0;
-    SuperslabHeader* current = nullptr;  // the superslab being carved
-    SuperslabHeader* all = nullptr;      // every superslab of the class
+    typename A::template Plain<void*> free_list{};  // v1 free blocks, linked through the first word
+    typename A::template Plain<std::uint32_t> free_count{};
+    typename A::template Plain<SuperslabHeader*> current{};  // the superslab being carved
+    typename A::template Plain<SuperslabHeader*> all{};      // every superslab of the class
   };
   enum class Kind { kTiny, kPool, kLarge };
 
@@ -185,7 +187,7 @@ class Allocator {
 
   SpillSlot spill_[kTinyClassCount];
   PoolClass pool_[kPoolClassCount];
-  LargeRegistry<A> large_;
+  LargeRegistry<A, !Cfg::Quirks::kRegistryInsertUnlocked> large_;
   LargeCache<A> large_cache_;
   std::atomic<std::uint64_t> large_sequence_{0};
 

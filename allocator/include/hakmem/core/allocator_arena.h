@@ -68,7 +68,7 @@ template <class Cfg>
 bool Allocator<Cfg>::owns(const void* p) const noexcept {
   const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_);
   if (off < arena_top()) return superslab_of(p)->kind != SsKind::kFree;
-  return const_cast<LargeRegistry<A>&>(large_).contains(reinterpret_cast<std::uintptr_t>(p));
+  return const_cast<decltype(large_)&>(large_).contains(reinterpret_cast<std::uintptr_t>(p));
 }
 
 }  // namespace hakmem

@@ -33,10 +33,11 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   for (unsigned c = 0; c < kPoolClassCount; ++c) {
     LockGuard g(pool_[c].lock);
     std::uint64_t carved = 0, hot = 0, n = 0;
-    for (SuperslabHeader* ss = pool_[c].all; ss; ss = ss->next) carved += ss->pool_carved.load(std::memory_order_relaxed);
-    for (void* p = pool_[c].free_list; p && n <= carved; p = *static_cast<void**>(p)) ++n;
+    for (SuperslabHeader* ss = pool_[c].all.get(); ss; ss = ss->next) carved += ss->pool_carved.load(std::memory_order_relaxed);
+    for (void* p = pool_[c].free_list.get(); p && n <= carved; p = *static_cast<void**>(p)) ++n;
     for (HeapT* h = all_heaps_; h; h = h->next_all) hot += h->hot[c].count;
-    if (n != pool_[c].free_count) err.add("pool P%u: free list holds %llu blocks, free_count says %u", c, (unsigned long long)n, pool_[c].free_count);
+    if (n != pool_[c].free_count.get())
+      err.add("pool P%u: free list holds %llu blocks, free_count says %u", c, (unsigned long long)n, pool_[c].free_count.get());
     if (n + hot > carved)
       err.add("pool P%u: %llu free + %llu hot > %llu carved", c, (unsigned long long)n, (unsigned long long)hot, (unsigned long long)carved);
     else
@@ -195,7 +196,7 @@ void Allocator<Cfg>::record_final_state() noexcept {
       trace_.record({Ev::kFinalQueue, Path::kSpill, std::uint8_t(c), 0, 0, spill_[c].stack.length(), n, 0});
     }
     for (unsigned c = 0; c < kPoolClassCount; ++c)
-      trace_.record({Ev::kFinalQueue, Path::kPoolV1, std::uint8_t(c), 0, 0, pool_[c].free_count, 0, 0});
+      trace_.record({Ev::kFinalQueue, Path::kPoolV1, std::uint8_t(c), 0, 0, pool_[c].free_count.get(), 0, 0});
   }
 }
 

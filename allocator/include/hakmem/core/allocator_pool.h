@@ -8,16 +8,16 @@ namespace hakmem {
 template <class Cfg>
 std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_t want) noexcept {
   PoolClass& pcl = pool_[pc];
-  LockGuard g(pcl.lock);
+  MaybeLockGuard<SpinLock<A>, !Cfg::Quirks::kPoolTakeUnlocked> g(pcl.lock);
   std::uint32_t n = 0;
-  while (n < want && pcl.free_list) {
-    void* p = pcl.free_list;
-    pcl.free_list = *static_cast<void**>(p);
-    --pcl.free_count;
+  while (n < want && pcl.free_list.get()) {
+    void* p = pcl.free_list.get();
+    pcl.free_list.set(*static_cast<void**>(p));
+    pcl.free_count.set(pcl.free_count.get() - 1);
     out[n++] = p;
   }
   while (n < want) {
-    SuperslabHeader* ss = pcl.current;
+    SuperslabHeader* ss = pcl.current.get();
     if (!ss || ss->pool_carved.load(std::memory_order_relaxed) == ss->pool_capacity) {
       ss = acquire_superslab(SsKind::kPool);  // lock order: pool class, then arena
       if (!ss) break;
@@ -26,9 +26,9 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
       ss->pool_reciprocal = reciprocal_of(kPoolSizes[pc]);
       ss->pool_capacity = static_cast<std::uint32_t>((kSuperslabSize - kHeaderBytes) / kPoolSizes[pc]);
       ss->pool_carved.store(0, std::memory_order_relaxed);
-      ss->next = pcl.all;
-      pcl.all = ss;
-      pcl.current = ss;
+      ss->next = pcl.all.get();
+      pcl.all.set(ss);
+      pcl.current.set(ss);
     }
     const std::uint32_t carved = ss->pool_carved.load(std::memory_order_relaxed);
     void* p = reinterpret_cast<char*>(ss) + kHeaderBytes + std::size_t{carved} * ss->pool_block_size;
@@ -50,9 +50,9 @@ template <class Cfg>
 void Allocator<Cfg>::pool_v1_free(unsigned pc, void* p) noexcept {
   PoolClass& pcl = pool_[pc];
   LockGuard g(pcl.lock);
-  *static_cast<void**>(p) = pcl.free_list;
-  pcl.free_list = p;
-  ++pcl.free_count;
+  *static_cast<void**>(p) = pcl.free_list.get();
+  pcl.free_list.set(p);
+  pcl.free_count.set(pcl.free_count.get() + 1);
 }
 
 template <class Cfg>

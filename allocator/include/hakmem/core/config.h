@@ -28,6 +28,10 @@ struct NoQuirks {
   // refill holds its class lock and then takes the arena lock. The checker's fork scenario
   // must report the two spinners.
   static constexpr bool kPreforkArenaFirst = false;
+  // Missing locks: pool v1's take, and the large registry's insert, run unlocked. Their shared
+  // fields are Plain cells, so the checker's locked-path scenarios must report a data race.
+  static constexpr bool kPoolTakeUnlocked = false;
+  static constexpr bool kRegistryInsertUnlocked = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -40,6 +44,14 @@ struct SkipOverflowCountQuirk : NoQuirks {
 
 struct PreforkOrderQuirk : NoQuirks {
   static constexpr bool kPreforkArenaFirst = true;
+};
+
+struct PoolTakeUnlockedQuirk : NoQuirks {
+  static constexpr bool kPoolTakeUnlocked = true;
+};
+
+struct RegistryInsertUnlockedQuirk : NoQuirks {
+  static constexpr bool kRegistryInsertUnlocked = true;
 };
 
 struct LargeMoveRoomQuirk : NoQuirks {

@@ -22,7 +22,8 @@ struct LargeHeader {
 static_assert(sizeof(LargeHeader) == 64);
 inline constexpr std::uint64_t kLargeMagic = 0x48414b4d454d4c47ull;  // "HAKMEMLG"
 
-template <class A>
+// InsertLocked = false only in a decoy configuration (NoQuirks::kRegistryInsertUnlocked).
+template <class A, bool InsertLocked = true>
 class LargeRegistry {
  public:
   SpinLock<A> lock;  // public so fork handling can take it
@@ -34,16 +35,16 @@ class LargeRegistry {
 
   // All of these take the lock themselves. insert() returns false when the table cannot grow.
   bool insert(OsLayer& os, std::uintptr_t p) noexcept {
-    LockGuard g(lock);
-    if ((count_ + moving_ + 1) * 2 > capacity_ && !grow(os)) return false;
+    MaybeLockGuard<SpinLock<A>, InsertLocked> g(lock);
+    if ((count_.get() + moving_.get() + 1) * 2 > capacity_ && !grow(os)) return false;
     place(p);
-    ++count_;
+    count_.set(count_.get() + 1);
     return true;
   }
   bool remove(std::uintptr_t p) noexcept {
     LockGuard g(lock);
     if (!erase(p)) return false;
-    --count_;
+    count_.set(count_.get() - 1);
     return true;
   }
   // A block about to move (realloc's remap): out of the table, so no other block's pointer
@@ -54,15 +55,15 @@ class LargeRegistry {
   bool take_for_move(std::uintptr_t p) noexcept {
     LockGuard g(lock);
     if (!erase(p)) return false;
-    --count_;
-    ++moving_;
+    count_.set(count_.get() - 1);
+    moving_.set(moving_.get() + 1);
     return true;
   }
   void put_back_moved(std::uintptr_t p) noexcept {
     LockGuard g(lock);
     place(p);  // room reserved by take_for_move: (count_ + moving_) * 2 <= capacity_
-    --moving_;
-    ++count_;
+    moving_.set(moving_.get() - 1);
+    count_.set(count_.get() + 1);
   }
   bool contains(std::uintptr_t p) noexcept {
     LockGuard g(lock);
@@ -77,11 +78,13 @@ class LargeRegistry {
     for (std::size_t i = 0; i < capacity_; ++i)
       if (table_[i]) f(table_[i]);
   }
-  std::size_t size() const noexcept { return count_; }  // live blocks, not those mid-move
+  std::size_t size() const noexcept { return count_.get(); }  // live blocks, not those mid-move
   void release(OsLayer& os) noexcept {
     if (table_) os.unmap(table_, capacity_ * sizeof(std::uintptr_t));
     table_ = nullptr;
-    capacity_ = count_ = moving_ = 0;
+    capacity_ = 0;
+    count_.set(0);
+    moving_.set(0);
   }
 
  private:
@@ -136,8 +139,10 @@ class LargeRegistry {
 
   std::uintptr_t* table_ = nullptr;
   std::size_t capacity_ = 0;
-  std::size_t count_ = 0;
-  std::size_t moving_ = 0;  // blocks between take_for_move and put_back_moved
+  // Plain cells (plain fields in production): under the interleaving checker an access not
+  // ordered by `lock` is reported as a data race.
+  typename A::template Plain<std::size_t> count_{};
+  typename A::template Plain<std::size_t> moving_{};  // blocks between take_for_move and put_back_moved
   std::size_t initial_ = 512;
 };
 

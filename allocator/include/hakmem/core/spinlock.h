@@ -36,6 +36,24 @@ class SpinLock {
   typename A::template Atomic<std::uint32_t> held_{0};
 };
 
+// A LockGuard that a decoy configuration can switch off (On = false), so the interleaving
+// checker's tests can prove they see a missing lock. Production always has On = true.
+template <class L, bool On>
+class MaybeLockGuard {
+ public:
+  explicit MaybeLockGuard(L& l) noexcept : l_(l) {
+    if constexpr (On) l_.lock();
+  }
+  ~MaybeLockGuard() {
+    if constexpr (On) l_.unlock();
+  }
+  MaybeLockGuard(const MaybeLockGuard&) = delete;
+  MaybeLockGuard& operator=(const MaybeLockGuard&) = delete;
+
+ private:
+  L& l_;
+};
+
 template <class L>
 class LockGuard {
  public:
