@@ -50,3 +50,22 @@ ensure_bench_binaries() {
     cmake --build "$dir" --target bench_random_mixed bench_cross_thread -j2 >&2
   fi
 }
+
+# run_measured OUT_FILE PRELOAD BINARY ARGS...: like run_bench, but appends "ops_per_s maxrss_kb"
+# to OUT_FILE. The peak RSS is the command's own `MAXRSS_KB=N` line when it prints one (the real
+# programs: e.g. redis reports its server), else /usr/bin/time's %M of the command.
+run_measured() {
+  local out="$1" preload="$2"
+  shift 2
+  local log rc ops rss
+  log="$(LD_PRELOAD="$preload" timeout 300 /usr/bin/time -f 'TIME_MAXRSS_KB=%M' "$@" 2>&1)"
+  rc=$?
+  ops="$(sed -n 's/^RESULT .*ops_per_s=\([0-9.]*\).*/\1/p' <<<"$log" | tail -n 1)"
+  rss="$(sed -n 's/^MAXRSS_KB=\([0-9]*\)$/\1/p' <<<"$log" | tail -n 1)"
+  [[ -n "$rss" ]] || rss="$(sed -n 's/^TIME_MAXRSS_KB=\([0-9]*\)$/\1/p' <<<"$log" | tail -n 1)"
+  if ((rc != 0)) || [[ -z "$ops" || -z "$rss" ]]; then
+    { echo "--- exit $rc: LD_PRELOAD=$preload $*"; tail -n 20 <<<"$log"; } >>"$out.log"
+    return 1
+  fi
+  echo "$ops $rss" >>"$out"
+}

@@ -1,0 +1,178 @@
+"""The report of bench/compare.sh: medians, ratios and geometric means from OUT/raw/runs.tsv,
+printed as one table and written as OUT/medians.tsv, OUT/geomean.tsv, OUT/results.json and the
+chart OUT/compare.png.
+
+usage: /usr/bin/python3 compare_report.py OUT "ALLOCATORS..." "BENCHMARKS..."
+
+Directions, the same everywhere:
+  speed ratio  = hakmem ops/s / allocator ops/s   (> 1: hakmem is faster than that allocator)
+  RSS ratio    = allocator peak RSS / mimalloc's  (> 1: more memory than mimalloc)
+"""
+import json
+import math
+import os
+import statistics
+import sys
+
+
+def load_runs(path):
+    """{(bench, allocator): ([ops/s...], [rss KiB...])} and {bench: suite}."""
+    runs, suite = {}, {}
+    with open(path) as f:
+        for line in f:
+            s, b, a, ops, rss = line.split("\t")
+            suite[b] = s
+            speed, mem = runs.setdefault((b, a), ([], []))
+            speed.append(float(ops))
+            mem.append(float(rss))
+    return runs, suite
+
+
+def geomean(values):
+    values = [v for v in values if v and v > 0]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+
+
+def summarize(runs, allocators, benches, suite):
+    """One row per (bench, allocator) with medians, spread and both ratios (None when unknown)."""
+    rows = []
+    for b in benches:
+        med = {a: statistics.median(runs[(b, a)][0]) for a in allocators if (b, a) in runs}
+        rss = {a: statistics.median(runs[(b, a)][1]) for a in allocators if (b, a) in runs}
+        for a in allocators:
+            if a not in med:
+                rows.append({"suite": suite.get(b, "?"), "bench": b, "allocator": a, "failed": True})
+                continue
+            speeds = runs[(b, a)][0]
+            rows.append({
+                "suite": suite[b], "bench": b, "allocator": a, "failed": False, "reps": len(speeds),
+                "ops_per_s": med[a], "spread": (max(speeds) - min(speeds)) / med[a] if med[a] else None,
+                "maxrss_kb": rss[a],
+                "speed_ratio": med["hakmem"] / med[a] if "hakmem" in med and med[a] else None,
+                "rss_ratio": rss[a] / rss["mimalloc"] if "mimalloc" in rss and rss["mimalloc"] else None,
+            })
+    return rows
+
+
+def geomeans(rows, allocators):
+    """Per (suite, allocator): geometric means of both ratios over the suite's benchmarks."""
+    out = []
+    for s in dict.fromkeys(r["suite"] for r in rows):
+        for a in allocators:
+            mine = [r for r in rows if r["suite"] == s and r["allocator"] == a and not r["failed"]]
+            out.append({"suite": s, "allocator": a, "benchmarks": len(mine),
+                        "speed_ratio": geomean([r["speed_ratio"] for r in mine]),
+                        "rss_ratio": geomean([r["rss_ratio"] for r in mine])})
+    return out
+
+
+def fmt(v, spec, missing="n/a"):
+    return missing if v is None else format(v, spec)
+
+
+def print_table(rows, gms):
+    print(f"\n{'suite':<9} {'benchmark':<22} {'allocator':<9} {'ops/s':>13} {'spread':>6} "
+          f"{'maxRSS MiB':>10} {'hakmem/x':>8} {'RSS/mim':>7}")
+    for r in rows:
+        if r["failed"]:
+            print(f"{r['suite']:<9} {r['bench']:<22} {r['allocator']:<9} {'FAIL':>13}")
+            continue
+        print(f"{r['suite']:<9} {r['bench']:<22} {r['allocator']:<9} {r['ops_per_s']:>13.0f} "
+              f"{fmt(r['spread'] * 100, '.0f') + '%':>6} {r['maxrss_kb'] / 1024:>10.1f} "
+              f"{fmt(r['speed_ratio'], '.2f'):>8} {fmt(r['rss_ratio'], '.2f'):>7}")
+    print("\ngeometric means per suite (over its benchmarks):")
+    print(f"{'suite':<9} {'allocator':<9} {'hakmem/x speed':>14} {'x RSS/mimalloc':>14}")
+    for g in gms:
+        print(f"{g['suite']:<9} {g['allocator']:<9} {fmt(g['speed_ratio'], '.2f'):>14} {fmt(g['rss_ratio'], '.2f'):>14}")
+    print("hakmem/x = hakmem ops/s / allocator x's ops/s: > 1.00 means hakmem is FASTER than x, < 1.00 slower.\n"
+          "RSS/mim  = x's peak RSS / mimalloc's (median over reps; redis: the server's VmHWM).\n"
+          "spread   = (max - min) / median of x's ops/s over the reps: above ~20%, run again or --long.")
+
+
+def write_tsv(path, rows, keys):
+    with open(path, "w") as f:
+        f.write("\t".join(keys) + "\n")
+        for r in rows:
+            f.write("\t".join("" if r.get(k) is None else str(r.get(k)) for k in keys) + "\n")
+
+
+def chart(path, rows, gms, allocators):
+    """Horizontal bars of hakmem's speed ratio to every other allocator, per benchmark and geomean
+    per suite, on a log axis (2x faster and 2x slower are the same length), 1.0 marked."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    others = [a for a in allocators if a != "hakmem"]
+    colors = dict(zip(["glibc", "mimalloc", "jemalloc", "tcmalloc"], ["#7f7f7f", "#1f77b4", "#2ca02c", "#d62728"]))
+    groups = []  # (label, {allocator: ratio}, is_geomean)
+    for s in dict.fromkeys(r["suite"] for r in rows):
+        for b in dict.fromkeys(r["bench"] for r in rows if r["suite"] == s):
+            groups.append((f"{s}/{b}", {r["allocator"]: r["speed_ratio"] for r in rows
+                                        if r["bench"] == b and not r["failed"]}, False))
+        groups.append((f"{s}: GEOMEAN", {g["allocator"]: g["speed_ratio"] for g in gms if g["suite"] == s}, True))
+    bar_h = 0.8 / max(1, len(others))
+    fig, ax = plt.subplots(figsize=(10, 0.22 * len(groups) * max(3, len(others)) + 1.5))
+    ticks = []
+    for gi, (label, ratios, is_gm) in enumerate(groups):
+        y0 = gi
+        ticks.append((y0, label, is_gm))
+        if is_gm:
+            ax.axhspan(y0 - 0.45, y0 + 0.45, color="#fff2cc", zorder=0)
+        for oi, a in enumerate(others):
+            v = ratios.get(a)
+            if v is None:
+                continue
+            y = y0 - 0.4 + bar_h * (oi + 0.5)
+            ax.barh(y, math.log10(v), height=bar_h * 0.9, left=0, color=colors.get(a, "#9467bd"),
+                    label=a if gi == 0 else None, zorder=2)
+            ax.text(math.log10(v), y, f" {v:.2f}" if v >= 1 else f"{v:.2f} ", va="center",
+                    ha="left" if v >= 1 else "right", fontsize=6.5, zorder=3)
+    ax.axvline(0, color="black", linewidth=1.2, zorder=3)
+    ax.set_yticks([t[0] for t in ticks])
+    ax.set_yticklabels([t[1] for t in ticks], fontsize=8)
+    for lbl, t in zip(ax.get_yticklabels(), ticks):
+        if t[2]:
+            lbl.set_fontweight("bold")
+    ax.invert_yaxis()
+    lo, hi = ax.get_xlim()
+    span = max(abs(lo), abs(hi), math.log10(2)) * 1.15
+    ax.set_xlim(-span, span)
+    xt = [x for x in (0.1, 0.2, 0.5, 1, 2, 5, 10) if abs(math.log10(x)) <= span]
+    ax.set_xticks([math.log10(x) for x in xt])
+    ax.set_xticklabels([f"{x:g}x" for x in xt])
+    ax.set_xlabel("hakmem speed / other allocator's speed  (right of 1x: hakmem faster; left: hakmem slower)")
+    ax.set_title("hakmem vs other allocators: speed ratio per benchmark (median over reps)", pad=24)
+    ax.grid(axis="x", linestyle=":", zorder=1)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(others), fontsize=8, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    out, allocators, benches = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+    runs, suite = load_runs(os.path.join(out, "raw", "runs.tsv"))
+    rows = summarize(runs, allocators, benches, suite)
+    gms = geomeans(rows, allocators)
+    print_table(rows, gms)
+    write_tsv(os.path.join(out, "medians.tsv"), rows,
+              ["suite", "bench", "allocator", "reps", "ops_per_s", "spread", "maxrss_kb", "speed_ratio", "rss_ratio"])
+    write_tsv(os.path.join(out, "geomean.tsv"), gms, ["suite", "allocator", "benchmarks", "speed_ratio", "rss_ratio"])
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"speed_ratio": "hakmem ops/s / allocator ops/s (>1: hakmem faster)",
+                   "rss_ratio": "allocator peak RSS / mimalloc peak RSS",
+                   "medians": rows, "geomeans": gms,
+                   "runs": {f"{b}/{a}": {"ops_per_s": v[0], "maxrss_kb": v[1]} for (b, a), v in runs.items()}},
+                  f, indent=1)
+    try:
+        chart(os.path.join(out, "compare.png"), rows, gms, allocators)
+    except ImportError as e:
+        print(f"compare_report: no chart ({e}; ci/setup.sh installs python3-matplotlib)", file=sys.stderr)
+    return 1 if any(r["failed"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
