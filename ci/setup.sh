@@ -9,6 +9,7 @@ packages=(
   libboost-context-dev relacy-dev
   libmimalloc2.0 libjemalloc2 libtcmalloc-minimal4   # allocators to compare against
   sqlite3 redis-server redis-tools                   # real programs for the LD_PRELOAD check
+  lua5.4 xz-utils                                    # bench/real/: more real programs
   shellcheck zip                                     # ci/lint.sh; .clusterfuzzlite/build.sh
   valgrind python3-matplotlib                        # bench/ab_telemetry.sh: callgrind, chart
 )
