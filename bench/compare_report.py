@@ -108,8 +108,11 @@ def chart(path, rows, gms, allocators):
     groups = []  # (label, {allocator: ratio}, is_geomean)
     for s in dict.fromkeys(r["suite"] for r in rows):
         for b in dict.fromkeys(r["bench"] for r in rows if r["suite"] == s):
-            groups.append((f"{s}/{b}", {r["allocator"]: r["speed_ratio"] for r in rows
-                                        if r["bench"] == b and not r["failed"]}, False))
+            mine = [r for r in rows if r["bench"] == b and not r["failed"]]
+            # a median to distrust says so on its label (the table has the numbers)
+            noisy = any(r["spread"] is not None and r["spread"] > 0.25 for r in mine)
+            groups.append((f"{s}/{b}" + (" (spread>25%)" if noisy else ""),
+                           {r["allocator"]: r["speed_ratio"] for r in mine}, False))
         groups.append((f"{s}: GEOMEAN", {g["allocator"]: g["speed_ratio"] for g in gms if g["suite"] == s}, True))
     bar_h = 0.8 / max(1, len(others))
     fig, ax = plt.subplots(figsize=(10, 0.22 * len(groups) * max(3, len(others)) + 1.5))
