@@ -47,7 +47,7 @@ class MtWorkload : public interleave::Test {
     o.spill_target = 6;  // flow control engages within a few frees
     alloc_.emplace(o);
     for (auto& row : slot_) for (void*& p : row) p = nullptr;
-    for (void*& p : mailbox_) p = nullptr;
+    for (auto& m : mailbox_) m.store(0, std::memory_order_relaxed);
   }
 
   void thread(int t) override {
@@ -71,15 +71,19 @@ class MtWorkload : public interleave::Test {
           a.free(p);
           p = nullptr;
           break;
-        case 4:  // hand a block to the next thread's mailbox (it frees it remotely)
-          if (p && !mailbox_[(t + 1) % kMtThreads]) {
-            mailbox_[(t + 1) % kMtThreads] = p;
+        case 4: {  // hand a block to the next thread's mailbox (it frees it remotely)
+          // Release/acquire through a checked atomic: the hand-over is what orders the two
+          // threads' accesses to the block, for the checker as for real threads. Thread t is
+          // the mailbox's only writer of a block, so a load and a store suffice.
+          auto& m = mailbox_[(t + 1) % kMtThreads];
+          if (p && m.load(std::memory_order_relaxed) == 0) {
+            m.store(reinterpret_cast<std::uintptr_t>(p), std::memory_order_release);
             p = nullptr;
           }
           break;
-        case 5:  // free whatever another thread handed over
-          a.free(mailbox_[t]);
-          mailbox_[t] = nullptr;
+        }
+        case 5:  // free whatever another thread handed over (taken first: free may switch threads)
+          a.free(reinterpret_cast<void*>(mailbox_[t].exchange(0, std::memory_order_acquire)));
           break;
         case 6:
           if (r & (1u << 20)) a.thread_flush(); else a.drain_spill();
@@ -97,10 +101,7 @@ class MtWorkload : public interleave::Test {
 
   void finish() override {
     Alloc& a = *alloc_;
-    for (void*& p : mailbox_) {
-      a.free(p);
-      p = nullptr;
-    }
+    for (auto& m : mailbox_) a.free(reinterpret_cast<void*>(m.exchange(0, std::memory_order_acquire)));
     a.quiesce();
     hak_heap_report r;
     if (a.check(&r) != 0 || r.tiny_live_blocks || r.pool_live_blocks || r.large_live_blocks)
@@ -128,7 +129,7 @@ class MtWorkload : public interleave::Test {
   std::uint64_t seed_;
   std::optional<Alloc> alloc_;
   void* slot_[kMtThreads][kMtSlots] = {};
-  void* mailbox_[kMtThreads] = {};
+  interleave::CheckedAtomics::Atomic<std::uintptr_t> mailbox_[kMtThreads];
   MtResult result_;
 };
 
