@@ -9,7 +9,8 @@
 
 namespace hakmem {
 
-using ProductionAllocator = Allocator<Config<kProductionMask>>;
+// Its one instance is never destroyed, so the thread context needs no instance compare.
+using ProductionAllocator = Allocator<Config<kProductionMask, StdAtomics, ProcessTlsContext>>;
 
 extern std::atomic<ProductionAllocator*> g_production;
 ProductionAllocator* production_init() noexcept;

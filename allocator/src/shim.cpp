@@ -8,8 +8,22 @@
 
 #define HAKMEM_SHIM extern "C" __attribute__((visibility("default")))
 
-HAKMEM_SHIM void* malloc(size_t size) noexcept { return hakmem::production().malloc(size); }
-HAKMEM_SHIM void free(void* p) noexcept { hakmem::production().free(p); }
+namespace {
+// The first calls of the process, out of line so the fast paths below need no stack frame.
+[[gnu::noinline]] void* malloc_first(size_t size) noexcept { return hakmem::production_init()->malloc(size); }
+[[gnu::noinline]] void free_first(void* p) noexcept { hakmem::production_init()->free(p); }
+}  // namespace
+
+HAKMEM_SHIM void* malloc(size_t size) noexcept {
+  if (void* p = hakmem::ProductionAllocator::malloc_from_thread_cache(size); HAKMEM_LIKELY(p != nullptr)) return p;
+  if (auto* a = hakmem::g_production.load(std::memory_order_acquire); HAKMEM_LIKELY(a != nullptr))
+    return a->malloc(size);
+  return malloc_first(size);
+}
+HAKMEM_SHIM void free(void* p) noexcept {
+  if (auto* a = hakmem::g_production.load(std::memory_order_acquire); HAKMEM_LIKELY(a != nullptr)) return a->free(p);
+  free_first(p);
+}
 HAKMEM_SHIM void* calloc(size_t n, size_t size) noexcept { return hak_calloc(n, size); }
 HAKMEM_SHIM void* realloc(void* p, size_t size) noexcept { return hak_realloc(p, size); }
 HAKMEM_SHIM void* reallocarray(void* p, size_t n, size_t size) noexcept { return hak_reallocarray(p, n, size); }

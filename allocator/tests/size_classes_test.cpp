@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "hakmem/core/size_classes.h"
+#include "hakmem/core/superslab.h"
 
 namespace hakmem {
 namespace {
@@ -40,6 +41,36 @@ TEST(SizeClasses, AlignedRequestsGetClassesWhoseBlocksAreAligned) {
   EXPECT_EQ(tiny_class_aligned(100, 2048), kNoClass);
   EXPECT_EQ(pool_class_aligned(100, 2048), 0u);
   EXPECT_EQ(pool_class_aligned(100, 8192), kNoClass);  // pool blocks are at most 4 KiB aligned
+}
+
+// Slab::divide against plain division, for every offset a slab can hold, in every tiny class.
+TEST(SizeClasses, OneMultiplyFindsEveryBlockStartAndIndex) {
+  for (std::uint32_t bs : kTinySizes) {
+    Slab s;
+    s.block_size = bs;
+    s.reciprocal = reciprocal_of(bs);
+    for (std::uintptr_t off = 0; off < kSlabSize; ++off) {
+      const Slab::Division d = s.divide(off);
+      ASSERT_EQ(d.index, off / bs) << "block size " << bs << " offset " << off;
+      ASSERT_EQ(d.at_block_start, off % bs == 0) << "block size " << bs << " offset " << off;
+    }
+  }
+}
+
+// Both checks have teeth: the condition rejects a block size whose reciprocal rounds too
+// coarsely for a slab (46508 B), and the brute force catches a reciprocal one too small.
+TEST(SizeClasses, DivisionChecksRejectCoarseReciprocals) {
+  EXPECT_TRUE(exact_division_holds(768));
+  EXPECT_FALSE(exact_division_holds(46508));
+  Slab s;
+  s.block_size = 768;
+  s.reciprocal = reciprocal_of(768) - 1;  // floor instead of ceiling
+  std::size_t wrong = 0;
+  for (std::uintptr_t off = 0; off < kSlabSize; ++off) {
+    const Slab::Division d = s.divide(off);
+    wrong += d.index != off / 768 || d.at_block_start != (off % 768 == 0);
+  }
+  EXPECT_GT(wrong, 0u);
 }
 
 }  // namespace

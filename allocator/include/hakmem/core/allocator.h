@@ -60,6 +60,11 @@ class Allocator {
   void* reallocarray(void* p, std::size_t n, std::size_t size) noexcept;
   std::size_t usable_size(const void* p) noexcept;
 
+  // Single-instance types (the production library): malloc's front-cache hit reached through
+  // the calling thread's heap alone, with no instance pointer to load and test. nullptr means
+  // "call malloc()": no heap yet, not a tiny size, or an empty cache.
+  static void* malloc_from_thread_cache(std::size_t size) noexcept;
+
   // ---- deterministic maintenance ----
   void thread_flush() noexcept;  // this logical thread's caches back to slabs / the pool
   void thread_exit() noexcept;   // flush and orphan this logical thread's heap
@@ -104,15 +109,21 @@ class Allocator {
   enum class Kind { kTiny, kPool, kLarge };
 
   // hot-path helpers
+  static constexpr bool kSingleInstance = is_single_instance<Ctx>();
   HeapT* heap() noexcept {
     ThreadSlot& s = Ctx::template slot<Allocator>();
+    if constexpr (kSingleInstance) return static_cast<HeapT*>(s.heap);
     return s.instance == this ? static_cast<HeapT*>(s.heap) : nullptr;
+  }
+  static std::atomic<bool>& live_instance() noexcept {  // single-instance types: one at a time
+    static std::atomic<bool> live{false};
+    return live;
   }
   std::uint64_t canary(const void* p) const noexcept {
     return secret_ ^ reinterpret_cast<std::uintptr_t>(p);
   }
   void mark_free(void* p) noexcept { static_cast<std::uint64_t*>(p)[1] = canary(p); }
-  void mark_live(void* p) noexcept { static_cast<std::uint64_t*>(p)[1] = 0; }
+  static void mark_live(void* p) noexcept { static_cast<std::uint64_t*>(p)[1] = 0; }
   bool is_marked_free(const void* p) const noexcept {
     return static_cast<const std::uint64_t*>(p)[1] == canary(p);
   }
@@ -121,9 +132,19 @@ class Allocator {
 
   // tiny (allocator_tiny.h)
   void* tiny_alloc(unsigned cls) noexcept;
+  static void* pop_front(HeapT* h, std::size_t cls) noexcept;
+  void count_front_hit(std::size_t cls) noexcept {
+    tel_.tiny_class.alloc_hit[cls].inc();
+    tel_.unified_cache.hits.inc();
+    tel_.unified_cache.class_hits[cls].inc();
+  }
   void* tiny_alloc_slow(unsigned cls) noexcept;
   void tiny_free(void* p, SuperslabHeader* ss) noexcept;
+  [[gnu::noinline]] void tiny_free_checked(void* p, SuperslabHeader* ss) noexcept;
+  void tiny_free_valid(void* p, SuperslabHeader* ss, Slab* s) noexcept;
+  [[gnu::noinline]] void free_not_tiny(void* p, SuperslabHeader* ss) noexcept;
   Slab* validate_tiny(const void* p, SuperslabHeader* ss, const char* op) noexcept;
+  Slab* validate_tiny_block(const void* p, SuperslabHeader* ss, const char* op) noexcept;
   [[gnu::noinline]] void front_overflow(HeapT* h, unsigned cls, void* freed) noexcept;
   void return_block(HeapT* h, void* p) noexcept;
   void slab_free(HeapT* h, Slab* s, void* p) noexcept;
@@ -163,6 +184,10 @@ class Allocator {
   void* alloc_beyond_tiny(std::size_t size) noexcept;
   std::size_t checked_usable_size(const void* p, const char* op) noexcept;
   Kind classify(const void* p, SuperslabHeader** ss) const noexcept;
+  bool in_arena(const void* p) const noexcept {
+    return reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_) <
+           top_.load(std::memory_order_relaxed);
+  }
 
   // heaps (allocator_heaps.h)
   HeapT* heap_or_attach() noexcept;
@@ -214,8 +239,8 @@ class Allocator {
 
 template <class Cfg>
 inline void* Allocator<Cfg>::malloc(std::size_t size) noexcept {
-  const unsigned cls = tiny_class_of(size);
-  if (HAKMEM_LIKELY(cls != kNoClass)) {
+  if (HAKMEM_LIKELY(size <= kMaxTiny)) {
+    const unsigned cls = tiny_class_of_small(size);
     void* p = tiny_alloc(cls);
     if constexpr (TraceT::kOn)
       if (p) trace_block(Ev::kAlloc, Path::kFront, p, size, kTinySizes[cls]);
@@ -227,35 +252,58 @@ inline void* Allocator<Cfg>::malloc(std::size_t size) noexcept {
 
 template <class Cfg>
 inline void* Allocator<Cfg>::tiny_alloc(unsigned cls) noexcept {
-  HeapT* h = heap();
-  if (HAKMEM_LIKELY(h != nullptr)) {
-    auto& f = h->front[cls];
-    if (HAKMEM_LIKELY(f.count != 0)) {
-      void* p = f.slots[--f.count];
-      mark_live(p);
-      tel_.tiny_class.alloc_hit[cls].inc();
-      tel_.unified_cache.hits.inc();
-      tel_.unified_cache.class_hits[cls].inc();
+  if (HeapT* h = heap(); HAKMEM_LIKELY(h != nullptr)) {
+    if (void* p = pop_front(h, cls); HAKMEM_LIKELY(p != nullptr)) {
+      count_front_hit(cls);
       return p;
     }
   }
   return tiny_alloc_slow(cls);
 }
 
+// The newest block of h's front cache of `cls`, marked live; nullptr if the cache is empty.
+template <class Cfg>
+inline void* Allocator<Cfg>::pop_front(HeapT* h, std::size_t cls) noexcept {
+  auto& f = h->front[cls];
+  const std::uint32_t n = f.count;
+  if (HAKMEM_UNLIKELY(n == 0)) return nullptr;
+  void* p = h->cached[cls][n - 1];
+  f.count = n - 1;
+  mark_live(p);
+  return p;
+}
+
+template <class Cfg>
+inline void* Allocator<Cfg>::malloc_from_thread_cache(std::size_t size) noexcept {
+  static_assert(kSingleInstance, "only one instance may be behind the thread's slot");
+  static_assert(!TraceT::kOn, "a traced malloc goes through malloc(), which records it");
+  auto* h = static_cast<HeapT*>(Ctx::template slot<Allocator>().heap);
+  if (HAKMEM_UNLIKELY(h == nullptr || size > kMaxTiny)) return nullptr;
+  const std::size_t cls = tiny_class_of_small(size);
+  void* p = pop_front(h, cls);
+  if (HAKMEM_LIKELY(p != nullptr)) static_cast<Allocator*>(const_cast<void*>(h->instance))->count_front_hit(cls);
+  return p;
+}
+
+// The valid tiny free is straight-line code: the arena range test also sends NULL (far below the
+// arena) off the fast path, and the superslab kind is read once.
 template <class Cfg>
 inline void Allocator<Cfg>::free(void* p) noexcept {
-  if (HAKMEM_UNLIKELY(p == nullptr)) return;
-  SuperslabHeader* ss;
-  const Kind kind = classify(p, &ss);
-  if (HAKMEM_LIKELY(kind == Kind::kTiny)) {
-    tiny_free(p, ss);
-    return;
+  if (HAKMEM_LIKELY(in_arena(p))) {
+    SuperslabHeader* ss = superslab_of(p);
+    if (HAKMEM_LIKELY(ss->kind == SsKind::kTiny)) return tiny_free(p, ss);
+    return free_not_tiny(p, ss);
   }
+  if (p == nullptr) return;
   tel_.hdr_mismatch.not_tiny.inc();
-  if (kind == Kind::kPool)
-    pool_free(p, ss);
-  else
-    large_free(p);
+  large_free(p);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::free_not_tiny(void* p, SuperslabHeader* ss) noexcept {
+  if (ss->kind != SsKind::kPool) fatal_bad_pointer("free", p, "not allocated by hakmem (released region)");
+  tel_.hdr_mismatch.not_tiny.inc();
+  pool_free(p, ss);
 }
 
 template <class Cfg>
@@ -270,19 +318,42 @@ inline typename Allocator<Cfg>::Kind Allocator<Cfg>::classify(const void* p,
   return Kind::kLarge;
 }
 
+// Every check of a valid free in three compares on the slab record and the block: its offset
+// from data_start is below carved_bytes (an address below data_start wraps around and fails
+// too), it is a block start, and the block carries no free mark. Anything else, and a block of
+// an unassigned slab, takes tiny_free_checked, which names the failing check; a tail call, so
+// the fast path keeps no stack frame.
 template <class Cfg>
 inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
-  Slab* s = validate_tiny(p, ss, "free");
+  Slab* s = slab_of(ss, p);
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - s->data_start;
+  if (HAKMEM_UNLIKELY(off >= s->carved_bytes.load(std::memory_order_relaxed) || !s->divide(off).at_block_start ||
+                      is_marked_free(p)))
+    return tiny_free_checked(p, ss);
+  tiny_free_valid(p, ss, s);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::tiny_free_checked(void* p, SuperslabHeader* ss) noexcept {
+  // Returns only if every check passes on this second look (carved grew since the fast read).
+  tiny_free_valid(p, ss, validate_tiny_block(p, ss, "free"));
+}
+
+template <class Cfg>
+inline void Allocator<Cfg>::tiny_free_valid(void* p, SuperslabHeader* ss, Slab* s) noexcept {
   tel_.hdr_meta_fast.fast_lookups.inc();
   const unsigned cls = s->cls;
   if (cls == kTinyClassCount - 1) tel_.c7.frees.inc();
   mark_free(p);
   HeapT* h = heap();
-  if (HAKMEM_LIKELY(h != nullptr && ss->owner == h)) {
+  // A tiny superslab's owner is never null, so a thread without a heap takes the remote path.
+  if (HAKMEM_LIKELY(ss->owner == h)) {
     if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kFront, p, 0, 0);
     auto& f = h->front[cls];
-    if (HAKMEM_UNLIKELY(f.count == kFrontCapacity[cls])) return front_overflow(h, cls, p);
-    f.slots[f.count++] = p;
+    const std::uint32_t n = f.count;
+    if (HAKMEM_UNLIKELY(n == f.capacity)) return front_overflow(h, cls, p);
+    h->cached[cls][n] = p;
+    f.count = n + 1;
     tel_.tiny_class.free_hit[cls].inc();
     return;
   }
@@ -296,15 +367,18 @@ template <class Cfg>
 inline Slab* Allocator<Cfg>::validate_tiny(const void* p, SuperslabHeader* ss, const char* op) noexcept {
   if (HAKMEM_UNLIKELY(ss->kind != SsKind::kTiny))
     fatal_bad_pointer(op, p, "not allocated by hakmem (released region)");
+  return validate_tiny_block(p, ss, op);
+}
+
+// Every check of a pointer into a tiny superslab, in the order that names the first failure.
+template <class Cfg>
+Slab* Allocator<Cfg>::validate_tiny_block(const void* p, SuperslabHeader* ss, const char* op) noexcept {
   const std::uintptr_t addr = reinterpret_cast<std::uintptr_t>(p);
   Slab* s = slab_of(ss, p);
-  const std::uintptr_t off = addr - s->data_start;
-  if (HAKMEM_UNLIKELY(s->cls == kNoClass || addr < s->data_start))
-    fatal_bad_pointer(op, p, "not allocated by hakmem (no block there)");
-  const std::uint32_t index = s->index_of(off);
-  if (HAKMEM_UNLIKELY(std::uintptr_t{index} * s->block_size != off))
-    fatal_bad_pointer(op, p, "interior pointer (not the start of a block)");
-  if (HAKMEM_UNLIKELY(index >= s->carved.load(std::memory_order_relaxed)))
+  if (HAKMEM_UNLIKELY(addr < s->data_start)) fatal_bad_pointer(op, p, "not allocated by hakmem (no block there)");
+  const Slab::Division d = s->divide(addr - s->data_start);  // below kSlabSize: p is in this slab
+  if (HAKMEM_UNLIKELY(!d.at_block_start)) fatal_bad_pointer(op, p, "interior pointer (not the start of a block)");
+  if (HAKMEM_UNLIKELY(d.index >= s->carved.load(std::memory_order_relaxed)))
     fatal_bad_pointer(op, p, "not allocated by hakmem (block never handed out)");
   if (HAKMEM_UNLIKELY(is_marked_free(p))) fatal_bad_pointer(op, p, "double free (block is already free)");
   return s;

@@ -59,7 +59,10 @@ void Allocator<Cfg>::release_superslab(SuperslabHeader* ss) noexcept {
     os_.decommit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes);
   ss->data_committed = keep_warm;
   ss->slabs_used = 0;
-  for (auto& s : ss->slabs) s.cls = kNoClass;
+  for (auto& s : ss->slabs) {
+    s.cls = kNoClass;
+    s.data_start = Slab::kNoData;
+  }
   ss->next = free_superslabs_;
   free_superslabs_ = ss;
 }

@@ -130,8 +130,8 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       ++r->retired_heaps;
       continue;
     }
-    for (auto& f : h->front)
-      for (std::uint32_t k = 0; k < f.count; ++k) transit(f.slots[k], "front cache");
+    for (unsigned c = 0; c < kTinyClassCount; ++c)
+      for (std::uint32_t k = 0; k < h->front[c].count; ++k) transit(h->cached[c][k], "front cache");
     for (void* p = h->remote.peek_quiescent(); p; p = RemoteList<A>::next(p)) {
       transit(p, "remote list");
       ++r->remote_pending;

@@ -9,6 +9,8 @@ namespace hakmem {
 
 template <class Cfg>
 Allocator<Cfg>::Allocator(const Options& opt) : opt_(opt) {
+  if constexpr (kSingleInstance)
+    if (live_instance().exchange(true)) fatal_internal("a second live instance of a single-instance allocator type");
   // The double-free canary key: unpredictable, so no user data matches it by accident.
   if (getrandom(&secret_, sizeof secret_, GRND_NONBLOCK) != sizeof secret_)
     secret_ = reinterpret_cast<std::uintptr_t>(this) * 0x9E3779B97F4A7C15ull ^ 0x5bd1e995u;
@@ -26,6 +28,7 @@ template <class Cfg>
 Allocator<Cfg>::~Allocator() {
   stop_drainer();
   if (has_exit_key_) pthread_key_delete(exit_key_);
+  if constexpr (kSingleInstance) live_instance().store(false);
   ThreadSlot& s = Ctx::template slot<Allocator>();
   if (s.instance == this) s = ThreadSlot{};
   large_.for_each([&](std::uintptr_t u) {

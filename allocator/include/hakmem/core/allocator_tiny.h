@@ -47,6 +47,7 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
   tel_.unified_cache.refill_cycles.inc();
 
   auto& f = h->front[cls];
+  void** slots = h->cached[cls];
   const std::uint32_t from_remote = drain_remote(h);
   const std::uint32_t want = kFrontCapacity[cls] / 2;
   std::uint32_t from_spill = 0;
@@ -54,18 +55,18 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
     while (f.count < want) {
       void* p = spill_[cls].stack.pop();
       if (!p) break;
-      f.slots[f.count++] = p;
+      slots[f.count++] = p;
       ++from_spill;
     }
   }
   const std::uint32_t from_slabs =
-      f.count < want ? refill_from_slabs(h, cls, want - f.count, &f.slots[f.count]) : 0;
+      f.count < want ? refill_from_slabs(h, cls, want - f.count, &slots[f.count]) : 0;
   f.count += from_slabs;
   tel_.unified_cache.refill_blocks.inc(from_spill + from_slabs);
   if constexpr (TraceT::kOn)
     trace_.record({Ev::kRefill, Path::kRefill, std::uint8_t(cls), 0, 0, from_remote, from_spill, from_slabs});
   if (f.count == 0) return fail(ENOMEM);
-  void* p = f.slots[--f.count];
+  void* p = slots[--f.count];
   mark_live(p);
   return p;
 }
@@ -76,7 +77,8 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
 template <class Cfg>
 void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcept {
   auto& f = h->front[cls];
-  const std::uint32_t half = kFrontCapacity[cls] / 2;
+  void** slots = h->cached[cls];
+  const std::uint32_t half = f.capacity / 2;
   const std::uint32_t len = flow_length(cls);
   const std::uint32_t target = opt_.spill_target;
   const std::uint32_t room = len < target ? target - len : 0;
@@ -85,20 +87,19 @@ void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcep
   if (to_spill) {
     using Link = typename SpillStack<A>::Link;
     for (std::uint32_t i = 0; i + 1 < to_spill; ++i)
-      cell_at<Link>(f.slots[i]).store(reinterpret_cast<std::uintptr_t>(f.slots[i + 1]),
-                                      std::memory_order_relaxed);
-    spill_[cls].stack.push_chain(f.slots[0], f.slots[to_spill - 1], to_spill);
+      cell_at<Link>(slots[i]).store(reinterpret_cast<std::uintptr_t>(slots[i + 1]), std::memory_order_relaxed);
+    spill_[cls].stack.push_chain(slots[0], slots[to_spill - 1], to_spill);
     tel_.tiny_class.spill_pushed[cls].inc(to_spill);
   }
-  for (std::uint32_t i = to_spill; i < half; ++i) return_block(h, f.slots[i]);
-  std::memmove(&f.slots[0], &f.slots[half], (f.count - half) * sizeof(void*));
+  for (std::uint32_t i = to_spill; i < half; ++i) return_block(h, slots[i]);
+  std::memmove(&slots[0], &slots[half], (f.count - half) * sizeof(void*));
   f.count -= half;
   if constexpr (TraceT::kOn) {
     trace_.record({Ev::kFlowControl, Path::kSpill, std::uint8_t(cls), 0, 0, len, target, to_spill});
     trace_.record({Ev::kSlabReturn, Path::kSlab, std::uint8_t(cls), 0, 0, half - to_spill, 0, 0});
   }
   if (to_spill && len + to_spill >= target / 2) wake_drainer();
-  f.slots[f.count++] = freed;
+  slots[f.count++] = freed;
   tel_.tiny_class.free_hit[cls].inc();
 }
 
@@ -163,7 +164,7 @@ std::uint32_t Allocator<Cfg>::refill_from_slabs(HeapT* h, unsigned cls, std::uin
       out[n++] = p;
       ++carved;
     }
-    s->carved.store(carved, std::memory_order_relaxed);
+    s->set_carved(carved);
     if (n < want) {  // exhausted: it leaves the lists until a block comes back
       s->listed = false;
       cs.current = nullptr;
@@ -194,7 +195,7 @@ Slab* Allocator<Cfg>::acquire_slab(HeapT* h, unsigned cls) noexcept {
   s->reciprocal = reciprocal_of(s->block_size);
   s->data_start = i == 0 ? start + kHeaderBytes : start;
   s->capacity = static_cast<std::uint32_t>((start + kSlabSize - s->data_start) / s->block_size);
-  s->carved.store(0, std::memory_order_relaxed);
+  s->set_carved(0);
   s->free_count = 0;
   s->free_list = nullptr;
   s->prev = s->next = nullptr;
@@ -217,7 +218,8 @@ void Allocator<Cfg>::release_slab(HeapT* h, Slab* s) noexcept {
   if constexpr (TraceT::kOn)
     trace_.record({Ev::kSlabRelease, Path::kSlab, s->cls, ss->region, s->index * kSlabSize, 0, 0, 0});
   s->cls = kNoClass;
-  s->carved.store(0, std::memory_order_relaxed);
+  s->data_start = Slab::kNoData;
+  s->set_carved(0);
   s->free_count = 0;
   s->free_list = nullptr;
   s->prev = s->next = nullptr;
@@ -250,7 +252,7 @@ template <class Cfg>
 void Allocator<Cfg>::flush_heap(HeapT* h) noexcept {
   for (unsigned c = 0; c < kTinyClassCount; ++c) {
     auto& f = h->front[c];
-    for (std::uint32_t i = 0; i < f.count; ++i) return_block(h, f.slots[i]);
+    for (std::uint32_t i = 0; i < f.count; ++i) return_block(h, h->cached[c][i]);
     if constexpr (TraceT::kOn)
       if (f.count) trace_.record({Ev::kSlabReturn, Path::kSlab, std::uint8_t(c), 0, 0, f.count, 1, 0});
     f.count = 0;

@@ -16,9 +16,11 @@ inline constexpr std::uint32_t kHotboxRefill = 4;
 
 template <class A>
 struct Heap {
-  struct Front {  // the unified cache of one tiny class: a LIFO of free blocks
+  // The unified cache of one tiny class: a LIFO of free blocks, cached[cls][0..count). The
+  // eight counts and capacities share one cache line, so a hit touches it and one slot.
+  struct Front {
     std::uint32_t count = 0;
-    void* slots[kMaxFrontCapacity];
+    std::uint32_t capacity = 0;
   };
   struct ClassSlabs {
     Slab* current = nullptr;  // the slab refills take from first
@@ -30,6 +32,7 @@ struct Heap {
   };
 
   Front front[kTinyClassCount];
+  void* cached[kTinyClassCount][kMaxFrontCapacity];
   ClassSlabs slabs[kTinyClassCount];
   Hotbox hot[kPoolClassCount];
   SuperslabHeader* superslabs = nullptr;  // tiny superslabs this heap owns
@@ -42,6 +45,10 @@ struct Heap {
   std::uint32_t map_bytes = 0;
   // Other threads push here; keep it off the owner's hot cache lines.
   alignas(64) RemoteList<A> remote;
+
+  Heap() noexcept {
+    for (unsigned c = 0; c < kTinyClassCount; ++c) front[c].capacity = kFrontCapacity[c];
+  }
 };
 
 }  // namespace hakmem

@@ -34,10 +34,12 @@ constexpr std::array<std::uint8_t, kMaxTiny / 16 + 1> make_tiny_table() {
 inline constexpr auto kTinyTable = make_tiny_table();
 }  // namespace detail
 
-// Tiny class for a request of `size` bytes, or kNoClass. size 0 is served as 16 bytes.
+// Tiny class for a request of `size` <= kMaxTiny bytes: one table load. size 0 is served as 16.
+inline unsigned tiny_class_of_small(std::size_t size) noexcept { return detail::kTinyTable[(size + 15) >> 4]; }
+
+// Tiny class for a request of `size` bytes, or kNoClass.
 inline unsigned tiny_class_of(std::size_t size) noexcept {
-  if (size > kMaxTiny) return kNoClass;
-  return detail::kTinyTable[(size + 15) >> 4];
+  return size > kMaxTiny ? kNoClass : tiny_class_of_small(size);
 }
 
 inline unsigned pool_class_of(std::size_t size) noexcept {

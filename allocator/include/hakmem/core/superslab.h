@@ -28,26 +28,48 @@ enum class SsKind : std::uint8_t { kFree = 0, kTiny = 1, kPool = 2 };
 // One slab. Fields marked (owner) are touched only by the heap that owns the superslab (its
 // thread, or whoever holds the orphaned heap). Shape fields are written before any block of the
 // slab is handed out and stay fixed while a block is live, so any thread that holds a block may
-// read them. `carved` is read by validating frees from other threads, hence atomic.
+// read them. `carved` and `carved_bytes` are read by validating frees from other threads, hence
+// atomic. One record is one cache line: a free reads nothing else of the slab.
 struct Slab {
+  static constexpr std::uintptr_t kNoData = ~std::uintptr_t{0};
+
   // shape
   std::uint8_t cls = kNoClass;
   std::uint8_t index = 0;
+  bool listed = false;  // (owner) on the partial list or the current slab
   std::uint32_t block_size = 0;
   std::uint32_t reciprocal = 0;  // ceil(2^32 / block_size): exact division for offsets < 2^17
   std::uint32_t capacity = 0;
-  std::uintptr_t data_start = 0;
+  std::uintptr_t data_start = kNoData;  // kNoData while the slab has no class
   // state
   std::atomic<std::uint32_t> carved{0};  // blocks ever cut from the bump region
   std::uint32_t free_count = 0;          // (owner) blocks on free_list
   void* free_list = nullptr;             // (owner) linked through the block's first word
   Slab* prev = nullptr;                  // (owner) links in the heap's partial list
   Slab* next = nullptr;
-  bool listed = false;                   // (owner) on the partial list or the current slab
-  std::uint32_t check_transit = 0;       // scratch of the heap check (quiescent only)
+  // carved * block_size: a free's offset from data_start is below it exactly when it points
+  // into a block that was handed out, so one compare replaces two.
+  std::atomic<std::uint32_t> carved_bytes{0};
+  std::uint32_t check_transit = 0;  // scratch of the heap check (quiescent only)
+
+  void set_carved(std::uint32_t n) noexcept {
+    carved.store(n, std::memory_order_relaxed);
+    carved_bytes.store(n * block_size, std::memory_order_relaxed);
+  }
 
   std::uint32_t index_of(std::uintptr_t offset) const noexcept {
     return static_cast<std::uint32_t>((std::uint64_t{offset} * reciprocal) >> 32);
+  }
+  // One multiply answers both questions free asks of an offset below kSlabSize: the high half
+  // of offset * reciprocal is the block index, and the low half is below `reciprocal` exactly
+  // when the offset is a block start (exact_division_holds proves it for every tiny class).
+  struct Division {
+    std::uint32_t index;
+    bool at_block_start;
+  };
+  Division divide(std::uintptr_t offset) const noexcept {
+    const std::uint64_t prod = std::uint64_t{offset} * reciprocal;
+    return {static_cast<std::uint32_t>(prod >> 32), static_cast<std::uint32_t>(prod) < reciprocal};
   }
 };
 
@@ -70,9 +92,25 @@ struct SuperslabHeader {
 };
 static_assert(sizeof(SuperslabHeader) <= kHeaderBytes, "superslab header fits its page");
 
-inline std::uint32_t reciprocal_of(std::uint32_t size) noexcept {
+constexpr std::uint32_t reciprocal_of(std::uint32_t size) noexcept {
   return static_cast<std::uint32_t>(((std::uint64_t{1} << 32) + size - 1) / size);
 }
+
+// Slab::divide is exact for block size `bs` when the rounding error e = bs * r - 2^32 of its
+// reciprocal r, summed over every block of a slab, stays below r: then a block start k*bs has
+// low half k*e < r, and a non-start k*bs + j (0 < j < bs) has low half k*e + j*r in [r, 2^32).
+// (size_classes_test checks every offset of every class by brute force as well.)
+constexpr bool exact_division_holds(std::uint32_t bs) noexcept {
+  const std::uint64_t r = reciprocal_of(bs);
+  const std::uint64_t e = bs * r - (std::uint64_t{1} << 32);
+  const std::uint64_t blocks = kSlabSize / bs;
+  return (blocks + 1) * e < r;
+}
+static_assert([] {
+  for (std::uint32_t bs : kTinySizes)
+    if (!exact_division_holds(bs)) return false;
+  return true;
+}(), "a tiny class whose block starts one multiply cannot tell");
 
 inline SuperslabHeader* superslab_of(const void* p) noexcept {
   return reinterpret_cast<SuperslabHeader*>(reinterpret_cast<std::uintptr_t>(p) &
@@ -80,8 +118,11 @@ inline SuperslabHeader* superslab_of(const void* p) noexcept {
 }
 
 // The slab of superslab `ss` that address p falls in.
+// Shift and mask straight to the record's byte offset: Slab is one cache line.
 inline Slab* slab_of(SuperslabHeader* ss, const void* p) noexcept {
-  return &ss->slabs[(reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(ss)) >> kSlabShift];
+  static_assert(sizeof(Slab) == 64, "slab_of indexes records by shifting the address");
+  const std::uintptr_t byte = (reinterpret_cast<std::uintptr_t>(p) >> (kSlabShift - 6)) & ((kSlabsPerSuperslab - 1) << 6);
+  return reinterpret_cast<Slab*>(reinterpret_cast<char*>(ss->slabs) + byte);
 }
 
 }  // namespace hakmem
