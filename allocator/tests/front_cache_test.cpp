@@ -50,19 +50,39 @@ TEST(FrontCache, OverflowPushesToSpillOnlyWhileTheLengthIsBelowTarget) {
   EXPECT_EQ(a.spill(0).length(), 0u);
 }
 
-TEST(FrontCache, RefillTakesFromTheSpillQueueBeforeSlabs) {
+// Refill order: the heap's own free slab blocks (no atomic, in cache), then the shared spill
+// queue, then blocks carved anew.
+TEST(FrontCache, RefillTakesOwnSlabBlocksBeforeTheSpillQueue) {
   TracedAllocator a(with_target(1000));
   std::vector<void*> blocks;
   for (int i = 0; i < 300; ++i) blocks.push_back(a.malloc(16));
   for (void* p : blocks) a.free(p);
   const std::uint32_t spilled = a.spill(0).length();
   ASSERT_GT(spilled, 0u);
-  a.thread_flush();  // empty the cache so the next malloc refills
+  a.thread_flush();  // the cache's blocks go back to their slabs; the next malloc refills
   a.trace().events.clear();
   ASSERT_NE(a.malloc(16), nullptr);
   const auto refills = events_of(a, Ev::kRefill);
   ASSERT_EQ(refills.size(), 1u);
-  EXPECT_EQ(refills[0].b, 64u);  // half the C0 capacity, all from the spill queue
+  EXPECT_EQ(refills[0].b, 0u);
+  EXPECT_EQ(refills[0].c, 64u);  // half the first C0 capacity, all from the slabs' free lists
+  EXPECT_EQ(a.spill(0).length(), spilled);
+}
+
+TEST(FrontCache, RefillTakesTheSpillQueueBeforeCarving) {
+  TracedAllocator a(with_target(1000));
+  std::vector<void*> blocks;
+  for (int i = 0; i < 300; ++i) blocks.push_back(a.malloc(16));
+  for (void* p : blocks) a.free(p);
+  const std::uint32_t spilled = a.spill(0).length();
+  ASSERT_GE(spilled, 64u);
+  // Take back every cached block: no slab holds a free block, so the first refill must come
+  // from the spill queue, not from blocks carved anew.
+  a.trace().events.clear();
+  for (int i = 0; i < 1000 && events_of(a, Ev::kRefill).empty(); ++i) ASSERT_NE(a.malloc(16), nullptr);
+  const auto refills = events_of(a, Ev::kRefill);
+  ASSERT_EQ(refills.size(), 1u);
+  EXPECT_EQ(refills[0].b, 64u);
   EXPECT_EQ(refills[0].c, 0u);
   EXPECT_EQ(a.spill(0).length(), spilled - 64);
 }

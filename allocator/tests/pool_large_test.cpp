@@ -129,9 +129,9 @@ TEST(Large, ReallocBetweenLargeSizesRemapsTheMappingWithoutCopying) {
 
 TEST(Large, ReallocPrefersAFittingCachedMappingToARemap) {
   TestAllocator a(small_options());
-  a.free(a.malloc(4 << 20));  // a 4 MiB mapping in the cache
   auto* p = static_cast<unsigned char*>(a.malloc(1 << 20));
   std::memset(p, 5, 1 << 20);
+  a.free(a.malloc(4 << 20));  // a 4 MiB mapping in the cache (after p: p would take a cut of it)
   const std::uint64_t maps = a.os().map_calls();
   auto* q = static_cast<unsigned char*>(a.realloc(p, 3 << 20));  // fits the cached mapping
   ASSERT_NE(q, nullptr);

@@ -75,8 +75,8 @@ class AllocatorTest : public Test {
     if (shape_ == Shape::kExitVsRemote) a.thread_exit();
   }
 
-  // Fills and overflows the 1 KiB class's front cache (16 slots): half of it goes to the
-  // spill queue as far as flow control allows, the rest back to slabs.
+  // Fills and overflows the 1 KiB class's front cache: half of it goes to the spill queue as
+  // far as flow control allows, the rest back to slabs.
   void spill_and_stop(Alloc& a) {
     for (int i = 0; i < kBurst; ++i) burst_[i] = a.malloc(1024);
     for (int i = 0; i < kBurst; ++i) {
@@ -110,8 +110,8 @@ class AllocatorTest : public Test {
 
  private:
   static constexpr int kBlocks = 4;
-  static constexpr int kBurst = 18;
   static constexpr unsigned kSpillClass = 7;  // 1 KiB
+  static constexpr int kBurst = static_cast<int>(hakmem::kFrontCapacity[kSpillClass]) + 2;
   void* burst_[kBurst] = {};
   bool spilled_ = false;
   std::string name_;

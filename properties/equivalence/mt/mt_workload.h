@@ -26,8 +26,9 @@ struct MtResult {
 };
 
 inline constexpr int kMtThreads = 3;
-inline constexpr int kMtSlots = 40;   // per thread: enough to overflow a 16-slot front cache
-inline constexpr int kMtSteps = 120;  // ops per thread: allocation-heavy first half, free-heavy second
+// Per thread: mostly 1 KiB blocks, enough of them to overflow that class's first front capacity.
+inline constexpr int kMtSlots = 3 * static_cast<int>(hakmem::kFrontCapacity[hakmem::kTinyClassCount - 1]);
+inline constexpr int kMtSteps = 4 * kMtSlots;  // ops per thread: allocation-heavy first half, free-heavy second
 
 template <std::uint32_t M, class Quirks = hakmem::NoQuirks>
 class MtWorkload : public interleave::Test {
@@ -61,7 +62,7 @@ class MtWorkload : public interleave::Test {
       if (step < kMtSteps / 2 && (op == 3 || op == 6)) op = 0;  // first half: fill up
       if (step >= kMtSteps / 2 && op < 3) op = 3;  // second half: frees overflow the front cache
       switch (op) {
-        case 0: case 1: case 2:  // allocate: mostly 1024 B (a 16-slot front), some of any size
+        case 0: case 1: case 2:  // allocate: mostly 1024 B (the smallest front cache), some of any size
           if (!p) p = a.malloc((r >> 16) % 4 ? 1024
                                              : hakmem_ops::biased_size(static_cast<std::uint8_t>(r >> 20) % 6,
                                                                        static_cast<std::uint8_t>(r >> 24),
@@ -88,7 +89,13 @@ class MtWorkload : public interleave::Test {
         case 6:
           if (r & (1u << 20)) a.thread_flush(); else a.drain_spill();
           break;
-        default:
+        default:  // second half: a burst frees every block of the thread, as batch-freeing
+                  // programs do, overflowing the front cache whatever its capacity grew to
+          if (step >= kMtSteps / 2)
+            for (void*& q : slot_[t]) {
+              a.free(q);
+              q = nullptr;
+            }
           break;
       }
     }

@@ -25,13 +25,30 @@ DirectedWorkload overflow(unsigned c, std::uint32_t spill_target) {
   w.options = default_options();
   w.options.spill_target = spill_target;
   const std::uint64_t size = hakmem::kTinySizes[c];
-  const unsigned n = hakmem::kFrontCapacity[c] * 3 / 2;  // <= 192 < kModelSlots
+  const unsigned n = front_capacity(c) * 3 / 2;  // <= 96 < kModelSlots
   for (unsigned s = 0; s < n; ++s) w.ops.push_back(malloc_op(0, s, size));
   for (unsigned s = 0; s < n; ++s) w.ops.push_back(free_op(0, s));
   for (unsigned s = 0; s < n / 2; ++s) w.ops.push_back(malloc_op(1, s, size));
   for (unsigned s = 0; s < n / 4; ++s) w.ops.push_back(Op{.kind = OpKind::kRemoteFree, .thread = 2, .slot = std::uint16_t(s)});
   w.ops.push_back(Op{.kind = OpKind::kDrainSpill, .thread = 3});
   for (unsigned s = n / 2; s < n; ++s) w.ops.push_back(malloc_op(1, s, size));
+  w.ops.push_back(Op{.kind = OpKind::kCheck});
+  return w;
+}
+
+// Class c overflows twice with no refill in between (thread 0 frees two and a half caches'
+// worth of live blocks: the first overflow doubles the cache): the second overflow finds the
+// spill queue at its target of 2, so flow control must push nothing. The Phase 28 decision,
+// reached by every run of this workload.
+DirectedWorkload double_overflow(unsigned c) {
+  DirectedWorkload w;
+  w.name = "overflow class " + std::to_string(c) + " twice, spill target 2";
+  w.options = default_options();
+  w.options.spill_target = 2;
+  const std::uint64_t size = hakmem::kTinySizes[c];
+  const unsigned n = front_capacity(c) * 5 / 2 + 2;  // <= 162 < kModelSlots
+  for (unsigned s = 0; s < n; ++s) w.ops.push_back(malloc_op(0, s, size));
+  for (unsigned s = 0; s < n; ++s) w.ops.push_back(free_op(0, s));
   w.ops.push_back(Op{.kind = OpKind::kCheck});
   return w;
 }
@@ -65,6 +82,7 @@ std::vector<DirectedWorkload> directed_workloads() {
   std::vector<DirectedWorkload> ws;
   for (unsigned c = 0; c < hakmem::kTinyClassCount; ++c)
     for (std::uint32_t target : {2u, 1024u}) ws.push_back(overflow(c, target));
+  for (unsigned c = 0; c < hakmem::kTinyClassCount; ++c) ws.push_back(double_overflow(c));
   ws.push_back(pool_v2_edges());
   return ws;
 }

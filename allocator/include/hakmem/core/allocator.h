@@ -148,6 +148,7 @@ class Allocator {
   [[gnu::noinline]] void front_overflow(HeapT* h, unsigned cls, void* freed) noexcept;
   void return_block(HeapT* h, void* p) noexcept;
   void slab_free(HeapT* h, Slab* s, void* p) noexcept;
+  std::uint32_t take_slab_free(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   std::uint32_t refill_from_slabs(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   Slab* acquire_slab(HeapT* h, unsigned cls) noexcept;
   void release_slab(HeapT* h, Slab* s) noexcept;

@@ -11,6 +11,8 @@ template <class Cfg>
 Allocator<Cfg>::Allocator(const Options& opt) : opt_(opt) {
   if constexpr (kSingleInstance)
     if (live_instance().exchange(true)) fatal_internal("a second live instance of a single-instance allocator type");
+  const std::uint32_t d = opt_.front_capacity_divisor;
+  if (d == 0 || d > 8 || (d & (d - 1)) != 0) fatal_internal("front_capacity_divisor must be 1, 2, 4 or 8");
   // The double-free canary key: unpredictable, so no user data matches it by accident.
   if (getrandom(&secret_, sizeof secret_, GRND_NONBLOCK) != sizeof secret_)
     secret_ = reinterpret_cast<std::uintptr_t>(this) * 0x9E3779B97F4A7C15ull ^ 0x5bd1e995u;
@@ -82,7 +84,7 @@ typename Allocator<Cfg>::HeapT* Allocator<Cfg>::attach_heap() noexcept {
     const std::size_t bytes = (sizeof(HeapT) + OsLayer::page_size() - 1) & ~(OsLayer::page_size() - 1);
     void* mem = os_.map(bytes);
     if (!mem) return nullptr;
-    h = new (mem) HeapT();
+    h = new (mem) HeapT(opt_.front_capacity_divisor);
     h->instance = this;
     h->map_bytes = static_cast<std::uint32_t>(bytes);
     LockGuard g(heaps_lock_);

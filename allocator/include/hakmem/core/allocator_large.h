@@ -15,7 +15,7 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   const std::size_t slack = align > sizeof(LargeHeader) ? align : 0;
   const std::size_t bytes = (size + sizeof(LargeHeader) + slack + page - 1) & ~(page - 1);
   std::size_t mapped = bytes;
-  char* base = static_cast<char*>(large_cache_.take(bytes, &mapped));
+  char* base = static_cast<char*>(large_cache_.take(os_, bytes, &mapped));
   const bool recycled = base != nullptr;
   if (!base && (base = static_cast<char*>(os_.map(bytes))) == nullptr) return fail(ENOMEM);
   const std::uintptr_t user =

@@ -48,10 +48,15 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
 
   auto& f = h->front[cls];
   void** slots = h->cached[cls];
+  h->refilled[cls] = true;
   const std::uint32_t from_remote = drain_remote(h);
-  const std::uint32_t want = kFrontCapacity[cls] / 2;
+  const std::uint32_t want = kFrontCapacity[cls] / opt_.front_capacity_divisor / 2;
+  // The thread's own free blocks first: they are in cache and cost no atomic. Then the shared
+  // spill queue (one CAS per block, and blocks of other heaps), then new blocks from slabs.
+  std::uint32_t from_slabs = take_slab_free(h, cls, want - f.count, &slots[f.count]);
+  f.count += from_slabs;
   std::uint32_t from_spill = 0;
-  if (spill_[cls].stack.length() != 0) {
+  if (f.count < want && spill_[cls].stack.length() != 0) {
     while (f.count < want) {
       void* p = spill_[cls].stack.pop();
       if (!p) break;
@@ -59,9 +64,9 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
       ++from_spill;
     }
   }
-  const std::uint32_t from_slabs =
-      f.count < want ? refill_from_slabs(h, cls, want - f.count, &slots[f.count]) : 0;
-  f.count += from_slabs;
+  const std::uint32_t carved = f.count < want ? refill_from_slabs(h, cls, want - f.count, &slots[f.count]) : 0;
+  f.count += carved;
+  from_slabs += carved;
   tel_.unified_cache.refill_blocks.inc(from_spill + from_slabs);
   if constexpr (TraceT::kOn)
     trace_.record({Ev::kRefill, Path::kRefill, std::uint8_t(cls), 0, 0, from_remote, from_spill, from_slabs});
@@ -73,7 +78,8 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
 
 // The front cache of `cls` is full: its older half leaves, then `freed` goes in. Flow control:
 // push to the spill queue while its length is below the target; the rest goes back to slabs
-// (or owners). Out of line, so the free fast path stays small.
+// (or owners). If the class was refilled since its last overflow, the cache doubles (up to
+// kFrontCapacityMax). Out of line, so the free fast path stays small.
 template <class Cfg>
 void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcept {
   auto& f = h->front[cls];
@@ -99,6 +105,8 @@ void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcep
     trace_.record({Ev::kSlabReturn, Path::kSlab, std::uint8_t(cls), 0, 0, half - to_spill, 0, 0});
   }
   if (to_spill && len + to_spill >= target / 2) wake_drainer();
+  if (h->refilled[cls] && f.capacity < kFrontCapacityMax[cls] / opt_.front_capacity_divisor) f.capacity *= 2;
+  h->refilled[cls] = false;
   slots[f.count++] = freed;
   tel_.tiny_class.free_hit[cls].inc();
 }
@@ -132,6 +140,35 @@ void Allocator<Cfg>::slab_free(HeapT* h, Slab* s, void* p) noexcept {
   }
   if (s->free_count == s->carved.load(std::memory_order_relaxed) && s != cs.current)
     release_slab(h, s);
+}
+
+// Free blocks already on h's slabs of `cls`: the current slab's free list, then partial slabs'
+// (which are fully carved, so a partial slab whose list runs dry leaves the list until a block
+// comes back, as refill_from_slabs does with an exhausted slab). Never carves.
+template <class Cfg>
+std::uint32_t Allocator<Cfg>::take_slab_free(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept {
+  auto& cs = h->slabs[cls];
+  std::uint32_t n = 0;
+  auto take = [&](Slab* s) {
+    while (n < want && s->free_list) {
+      void* p = s->free_list;
+      s->free_list = *static_cast<void**>(p);
+      --s->free_count;
+      out[n++] = p;
+    }
+  };
+  if (cs.current) take(cs.current);
+  while (n < want && cs.partial) {
+    Slab* s = cs.partial;
+    take(s);
+    if (!s->free_list) {
+      cs.partial = s->next;
+      if (cs.partial) cs.partial->prev = nullptr;
+      s->prev = s->next = nullptr;
+      s->listed = false;
+    }
+  }
+  return n;
 }
 
 template <class Cfg>

@@ -33,6 +33,7 @@ struct Heap {
 
   Front front[kTinyClassCount];
   void* cached[kTinyClassCount][kMaxFrontCapacity];
+  bool refilled[kTinyClassCount] = {};  // a refill since the class's last overflow
   ClassSlabs slabs[kTinyClassCount];
   Hotbox hot[kPoolClassCount];
   SuperslabHeader* superslabs = nullptr;  // tiny superslabs this heap owns
@@ -46,8 +47,8 @@ struct Heap {
   // Other threads push here; keep it off the owner's hot cache lines.
   alignas(64) RemoteList<A> remote;
 
-  Heap() noexcept {
-    for (unsigned c = 0; c < kTinyClassCount; ++c) front[c].capacity = kFrontCapacity[c];
+  explicit Heap(std::uint32_t capacity_divisor = 1) noexcept {
+    for (unsigned c = 0; c < kTinyClassCount; ++c) front[c].capacity = kFrontCapacity[c] / capacity_divisor;
   }
 };
 

@@ -17,6 +17,11 @@ struct Options {
   // First size of the large-block registry (a power of two). Not read from the environment:
   // tests shrink it so a few blocks reach the table's growth, a path that meets OS failures.
   std::size_t large_registry_slots = 512;
+  // Front caches start at kFrontCapacity / this and grow to kFrontCapacityMax / this (a power of
+  // two, 1..8). Not read from the environment: op-sequence tests divide by 2 so their short
+  // sequences of 64 slots overflow caches, and reach flow-control decisions, as often as before
+  // the caches grew.
+  std::uint32_t front_capacity_divisor = 1;
 
   // HAKMEM_BG_SPILL, HAKMEM_BG_SPILL_TARGET, HAKMEM_POOL_V2_ENABLED, HAKMEM_STATS_DUMP.
   static Options from_env() noexcept;

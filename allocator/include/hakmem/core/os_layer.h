@@ -38,6 +38,9 @@ class OsLayer {
   // Fault injection: fail the nth map from now (1-based, 0 = off) and every `every`-th map
   // (0 = off). Both count commit() and map() calls.
   void inject_faults(std::uint64_t nth, std::uint64_t every) noexcept;
+  // A mapping cut in two without a system call (the large cache keeps the tail): counted as one
+  // more mapping, so map_calls - unmap_calls still counts the ranges that each need an unmap.
+  void account_split() noexcept { maps_.fetch_add(1, std::memory_order_relaxed); }
 
   // Trace hook: called after every commit, decommit, map, unmap and remap (ok = false: it failed).
   enum class Call : std::uint8_t { kCommit, kDecommit, kMap, kUnmap, kRemap };

@@ -16,9 +16,14 @@ inline constexpr std::uint32_t kPoolSizes[kPoolClassCount] = {2048, 4096, 8192, 
 inline constexpr std::size_t kMaxPool = 32768;
 inline constexpr unsigned kNoClass = 0xFF;
 
-// Front-cache capacity per tiny class: more slots for small blocks, fewer for big ones.
-inline constexpr std::uint32_t kFrontCapacity[kTinyClassCount] = {128, 128, 64, 64, 32, 32, 16, 16};
-inline constexpr std::uint32_t kMaxFrontCapacity = 128;
+// Front-cache capacity per tiny class: more slots for small blocks, fewer for big ones. A cache
+// starts at kFrontCapacity and doubles at an overflow that follows a refill of the class, up to
+// kFrontCapacityMax (about 64 KiB of blocks), as tcmalloc's per-thread lists grow: a thread
+// whose working set of a class outgrows the cache stops trading half of it with the slabs on
+// every batch, while a thread that only frees (or only allocates) keeps the first capacity.
+inline constexpr std::uint32_t kFrontCapacity[kTinyClassCount] = {128, 128, 128, 128, 64, 64, 32, 32};
+inline constexpr std::uint32_t kFrontCapacityMax[kTinyClassCount] = {256, 256, 256, 256, 256, 128, 64, 64};
+inline constexpr std::uint32_t kMaxFrontCapacity = 256;
 
 namespace detail {
 constexpr std::array<std::uint8_t, kMaxTiny / 16 + 1> make_tiny_table() {

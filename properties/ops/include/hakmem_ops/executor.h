@@ -42,13 +42,18 @@ struct ExecOptions {
   bool verify_each_op = false;  // after every op: every live block's pattern + the heap check
 };
 
-// Small arena and a low flow-control target, so short sequences reach every path.
+// Small arena, a low flow-control target and halved front caches, so short sequences reach
+// every path.
 inline hakmem::Options default_options() {
   hakmem::Options o;
   o.arena_bytes = std::size_t{256} << 20;
   o.spill_target = 16;
+  o.front_capacity_divisor = 2;
   return o;
 }
+
+// The first front-cache capacity of class c under default_options().
+inline std::uint32_t front_capacity(unsigned c) { return hakmem::kFrontCapacity[c] / default_options().front_capacity_divisor; }
 
 template <class Alloc>
 class Executor {
