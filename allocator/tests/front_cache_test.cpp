@@ -87,6 +87,47 @@ TEST(FrontCache, RefillTakesTheSpillQueueBeforeCarving) {
   EXPECT_EQ(a.spill(0).length(), spilled - 64);
 }
 
+// Growth: an overflow doubles the cache only when the class was refilled since its previous
+// overflow (the thread trades blocks both ways), and never beyond kFrontCapacityMax.
+TEST(FrontCache, CapacityDoublesAtAnOverflowAfterARefillUpToItsMaximum) {
+  TestAllocator a(small_options());
+  constexpr unsigned c = 4;  // 256 B: 64 slots first, 256 at most
+  std::vector<void*> blocks;
+  auto round = [&] {
+    for (int i = 0; i < 400; ++i) blocks.push_back(a.malloc(256));
+    for (void* p : blocks) a.free(p);
+    blocks.clear();
+  };
+  ASSERT_NE(a.malloc(256), nullptr);
+  EXPECT_EQ(a.front_capacity(c), kFrontCapacity[c]);
+  round();  // refills, then overflows: the first doubles, the later ones (no refill between) do not
+  EXPECT_EQ(a.front_capacity(c), 2 * kFrontCapacity[c]);
+  round();
+  EXPECT_EQ(a.front_capacity(c), 4 * kFrontCapacity[c]);
+  round();
+  EXPECT_EQ(a.front_capacity(c), kFrontCapacityMax[c]);
+  static_assert(4 * kFrontCapacity[c] == kFrontCapacityMax[c]);
+  EXPECT_EQ(a.front_capacity(0), kFrontCapacity[0]) << "other classes keep theirs";
+}
+
+TEST(FrontCache, TheCapacityDivisorScalesFirstAndMaximumCapacities) {
+  Options o = small_options();
+  o.front_capacity_divisor = 2;
+  TestAllocator a(o);
+  std::vector<void*> blocks;
+  for (int i = 0; i < 200; ++i) blocks.push_back(a.malloc(1024));
+  EXPECT_EQ(a.front_capacity(7), kFrontCapacity[7] / 2);
+  for (void* p : blocks) a.free(p);
+  EXPECT_EQ(a.front_capacity(7), kFrontCapacityMax[7] / 2);
+}
+
+TEST(FrontCacheDeathTest, ACapacityDivisorThatIsNoPowerOfTwoUpTo8IsRejected) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  Options o = small_options();
+  o.front_capacity_divisor = 3;
+  EXPECT_DEATH(TestAllocator a(o), "front_capacity_divisor must be 1, 2, 4 or 8");
+}
+
 TEST(FrontCache, BlocksStayValidAcrossSpillAndDrain) {
   TestAllocator a(with_target(50));
   std::vector<unsigned char*> blocks;

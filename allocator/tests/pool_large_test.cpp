@@ -97,6 +97,50 @@ TEST(Large, TheMappingCacheKeepsAtMostItsEntryBoundAndServesRequestsFromIt) {
   EXPECT_EQ(a.os().mapped_bytes(), baseline);
 }
 
+TEST(Large, ABigCachedMappingIsCutAndItsTailServesTheNextRequest) {
+  TestAllocator a(small_options());
+  a.free(a.malloc(1 << 20));  // maps the registry's table
+  a.quiesce();
+  const std::uint64_t live_mappings = a.os().map_calls() - a.os().unmap_calls();  // the table
+  a.free(a.malloc(4 << 20));  // one 4 MiB mapping cached
+  const std::uint64_t mapped = a.os().mapped_bytes();
+  void* p = a.malloc(1 << 20);  // the head of the 4 MiB mapping
+  void* q = a.malloc(2 << 20);  // the tail (3 MiB): within twice the request, taken whole
+  ASSERT_NE(p, nullptr);
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(a.os().mapped_bytes(), mapped) << "no new mapping";
+  std::memset(p, 1, 1 << 20);
+  std::memset(q, 2, 2 << 20);
+  EXPECT_EQ(static_cast<unsigned char*>(p)[(1 << 20) - 1], 1);
+  a.free(p);
+  a.free(q);
+  a.quiesce();
+  hak_heap_report rep;
+  EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
+  EXPECT_EQ(a.os().map_calls() - a.os().unmap_calls(), live_mappings) << "the cut counts as a mapping; both ranges unmapped";
+}
+
+TEST(Large, ASmallerCachedMappingGrowsByARemapAndFallsBackWhenItFails) {
+  TestAllocator a(small_options());
+  a.free(a.malloc(1 << 20));
+  a.quiesce();
+  const std::uint64_t baseline = a.os().mapped_bytes();
+  a.free(a.malloc(1 << 20));  // a 1 MiB mapping cached
+  auto* p = static_cast<unsigned char*>(a.malloc(3 << 19));  // 1.5 MiB: the cached one grows
+  ASSERT_NE(p, nullptr);
+  EXPECT_LE(a.os().mapped_bytes(), baseline + (3 << 19) + 8192) << "the cached 1 MiB was reused";
+  std::memset(p, 3, 3 << 19);
+  a.free(p);
+  a.os().inject_faults(1, 0);  // the next remap fails: a fresh mapping serves the request
+  auto* q = static_cast<unsigned char*>(a.malloc(3 << 20));
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(a.os().failures(), 1u);
+  std::memset(q, 4, 3 << 20);
+  a.free(q);
+  a.quiesce();
+  EXPECT_EQ(a.os().mapped_bytes(), baseline);
+}
+
 TEST(Large, ReallocBetweenLargeSizesRemapsTheMappingWithoutCopying) {
   TestAllocator a(small_options());
   auto* p = static_cast<unsigned char*>(a.malloc(1 << 20));

@@ -94,6 +94,11 @@ class Allocator {
   SpillStack<A>& spill(unsigned cls) noexcept { return spill_[cls].stack; }
   const void* arena_base() const noexcept { return base_; }
   bool owns(const void* p) const noexcept;
+  // The calling thread's front-cache capacity for tiny class cls (0: it has no heap yet).
+  std::uint32_t front_capacity(unsigned cls) noexcept {
+    HeapT* h = heap();
+    return h ? h->front[cls].capacity : 0;
+  }
 
  private:
   struct alignas(64) SpillSlot { SpillStack<A> stack; };
