@@ -34,11 +34,14 @@ void* Allocator<Cfg>::realloc(void* p, std::size_t size) noexcept {
   const std::size_t have = checked_usable_size(p, "realloc");
   // Keep the block when the new size fits and would not waste most of it.
   if (size <= have && (have <= kMaxPool || size >= have / 2)) return p;
+  // A large block growing by less than half again gets a quarter more than asked: a buffer
+  // that grows by appends then takes O(log n) moves instead of one per page crossed.
+  const std::size_t want = have > kMaxPool && size > have && size - have < have / 2 ? size + size / 4 : size;
   // A big copy costs more than a remap (a syscall and page-table moves); a small one is cheaper
   // through the mapping cache.
   if (have > kMaxPool && size > kMaxPool && (size < have ? size : have) >= kRemapMinCopy)
-    if (void* q = large_realloc(p, size)) return q;
-  void* q = malloc(size);
+    if (void* q = large_realloc(p, want)) return q;
+  void* q = malloc(want);
   if (!q) return nullptr;  // errno ENOMEM; p is untouched
   std::memcpy(q, p, size < have ? size : have);
   free(p);
