@@ -152,6 +152,8 @@ class Allocator {
   Slab* validate_tiny_block(const void* p, SuperslabHeader* ss, const char* op) noexcept;
   [[gnu::noinline]] void front_overflow(HeapT* h, unsigned cls, void* freed) noexcept;
   void return_block(HeapT* h, void* p) noexcept;
+  void batch_remote(HeapT* h, HeapT* dest, void* p) noexcept;
+  void flush_batch(HeapT* h) noexcept;
   void slab_free(HeapT* h, Slab* s, void* p) noexcept;
   std::uint32_t take_slab_free(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   std::uint32_t refill_from_slabs(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
@@ -363,10 +365,12 @@ inline void Allocator<Cfg>::tiny_free_valid(void* p, SuperslabHeader* ss, Slab* 
     tel_.tiny_class.free_hit[cls].inc();
     return;
   }
-  // A block of another heap: hand it to its owner.
+  // A block of another heap: hand it to its owner (through this thread's batch, if it has a heap).
   tel_.hdr_meta_mismatch.owner_mismatch.inc();
   if constexpr (TraceT::kOn) trace_block(Ev::kRemotePush, Path::kRemote, p, 0, 0);
-  static_cast<HeapT*>(ss->owner)->remote.push(p);
+  auto* owner = static_cast<HeapT*>(ss->owner);
+  if (h) return batch_remote(h, owner, p);
+  owner->remote.push(p);
 }
 
 template <class Cfg>

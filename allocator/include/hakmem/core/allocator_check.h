@@ -136,6 +136,11 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       transit(p, "remote list");
       ++r->remote_pending;
     }
+    std::uint32_t batched = 0;  // gathered remote frees, linked like a remote list
+    for (void* p = h->batch.first; batched < h->batch.count; p = RemoteList<A>::next(p), ++batched) {
+      transit(p, "remote batch");
+      ++r->remote_pending;
+    }
   }
   for (unsigned c = 0; c < kTinyClassCount; ++c) {
     const std::uint32_t n = spill_[c].stack.for_each_quiescent([&](void* p) { transit(p, "spill queue"); });

@@ -49,6 +49,7 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
   auto& f = h->front[cls];
   void** slots = h->cached[cls];
   h->refilled[cls] = true;
+  flush_batch(h);  // a refill is rare enough to bound how long gathered frees wait
   const std::uint32_t from_remote = drain_remote(h);
   const std::uint32_t want = kFrontCapacity[cls] / opt_.front_capacity_divisor / 2;
   // The thread's own free blocks first: they are in cache and cost no atomic. Then the shared
@@ -109,6 +110,27 @@ void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcep
   h->refilled[cls] = false;
   slots[f.count++] = freed;
   tel_.tiny_class.free_hit[cls].inc();
+}
+
+// Gathers a remote free in h's batch; a batch for another heap, or a full one, is pushed first.
+template <class Cfg>
+void Allocator<Cfg>::batch_remote(HeapT* h, HeapT* dest, void* p) noexcept {
+  auto& b = h->batch;
+  if (b.dest != dest) {
+    flush_batch(h);
+    b.dest = dest;
+  }
+  RemoteList<A>::link_of(p).set(reinterpret_cast<std::uintptr_t>(b.first));
+  b.first = p;
+  if (b.count++ == 0) b.last = p;
+  if (b.count == kRemoteBatch) flush_batch(h);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::flush_batch(HeapT* h) noexcept {
+  auto& b = h->batch;
+  if (b.count) b.dest->remote.push_chain(b.first, b.last);
+  b = {};
 }
 
 // A free block leaves a cache or queue: to its slab if `h` owns it, else to its owner.
@@ -299,6 +321,7 @@ void Allocator<Cfg>::flush_heap(HeapT* h) noexcept {
     for (std::uint32_t i = 0; i < hb.count; ++i) pool_v1_free(c, hb.slots[i]);
     hb.count = 0;
   }
+  flush_batch(h);
   drain_remote(h);
 }
 

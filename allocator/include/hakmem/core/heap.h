@@ -12,6 +12,7 @@
 namespace hakmem {
 
 inline constexpr std::uint32_t kHotboxCapacity = 8;  // pool v2 blocks kept per class
+inline constexpr std::uint32_t kRemoteBatch = 64;   // remote frees gathered before one push
 inline constexpr std::uint32_t kHotboxRefill = 4;
 
 template <class A>
@@ -26,6 +27,15 @@ struct Heap {
     Slab* current = nullptr;  // the slab refills take from first
     Slab* partial = nullptr;  // other slabs with free blocks (doubly linked)
   };
+  // Remote frees to one heap, gathered by the freeing thread and pushed as one chain: a thread
+  // that frees many blocks of another (larson's lanes, consumers) makes one CAS on the owner's
+  // list per kRemoteBatch blocks instead of one per block. Blocks here are in transit.
+  struct RemoteBatch {
+    Heap* dest = nullptr;
+    void* first = nullptr;  // linked through the remote list's link cells
+    void* last = nullptr;
+    std::uint32_t count = 0;
+  };
   struct Hotbox {  // pool v2: per-thread blocks of one mid-size class
     std::uint32_t count = 0;
     void* slots[kHotboxCapacity];
@@ -34,6 +44,7 @@ struct Heap {
   Front front[kTinyClassCount];
   void* cached[kTinyClassCount][kMaxFrontCapacity];
   bool refilled[kTinyClassCount] = {};  // a refill since the class's last overflow
+  RemoteBatch batch;
   ClassSlabs slabs[kTinyClassCount];
   Hotbox hot[kPoolClassCount];
   SuperslabHeader* superslabs = nullptr;  // tiny superslabs this heap owns

@@ -27,6 +27,19 @@ class RemoteList {
     }
   }
 
+  // Pushes a chain first..last already linked through their link cells (last's is overwritten):
+  // one CAS for the lot.
+  void push_chain(void* first, void* last) noexcept {
+    std::uintptr_t old = head_.load(std::memory_order_relaxed);
+    for (;;) {
+      link_of(last).set(old);
+      if (head_.compare_exchange_weak(old, reinterpret_cast<std::uintptr_t>(first),
+                                      std::memory_order_release, std::memory_order_relaxed))
+        return;
+      A::pause();
+    }
+  }
+
   // Takes every pushed block; returns the first (walk with next()), or nullptr.
   void* take_all() noexcept {
     if (head_.load(std::memory_order_relaxed) == 0) return nullptr;  // cheap check, no RMW
