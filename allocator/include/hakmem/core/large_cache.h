@@ -21,7 +21,9 @@ namespace hakmem {
 template <class A>
 class LargeCache {
  public:
-  static constexpr unsigned kEntries = 32;
+  // 64 entries: with 32, random sizes over 32..128 KiB over 256 live blocks faulted 2.6x the
+  // pages (9144 against 3563 minor faults, 400k ops) and ran 28% slower.
+  static constexpr unsigned kEntries = 64;
   static constexpr std::size_t kMaxBytes = std::size_t{32} << 20;
   static constexpr std::size_t kMaxMapping = std::size_t{8} << 20;
   static_assert(kMaxMapping <= kMaxBytes);
