@@ -13,7 +13,7 @@ namespace {
 
 TEST(Pool, MidSizesComeFromPoolClassesAndAreReused) {
   TestAllocator a(small_options());
-  void* p = a.malloc(3000);
+  void* p = a.malloc(3500);
   EXPECT_EQ(a.usable_size(p), 4096u);
   a.free(p);
   EXPECT_EQ(a.malloc(4000), p);  // v1 free list is LIFO

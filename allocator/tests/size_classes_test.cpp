@@ -19,12 +19,22 @@ TEST(SizeClasses, EveryTinySizeMapsToTheSmallestFittingClass) {
   EXPECT_EQ(tiny_class_of(0), 0u);
 }
 
-TEST(SizeClasses, PoolClassesCoverUpTo32KiB) {
+TEST(SizeClasses, PoolClassesCoverUpTo32KiBWastingAtMostAThird) {
   EXPECT_EQ(pool_class_of(1025), 0u);
-  EXPECT_EQ(pool_class_of(2048), 0u);
-  EXPECT_EQ(pool_class_of(2049), 1u);
+  EXPECT_EQ(kPoolSizes[pool_class_of(2048)], 2048u);
+  EXPECT_EQ(kPoolSizes[pool_class_of(2049)], 3072u);
+  EXPECT_EQ(kPoolSizes[pool_class_of(2432)], 3072u);  // sqlite's page-cache entries
   EXPECT_EQ(pool_class_of(kMaxPool), kPoolClassCount - 1);
   EXPECT_EQ(pool_class_of(kMaxPool + 1), kNoClass);
+  for (std::size_t size = kMaxTiny + 1; size <= kMaxPool; ++size) {
+    const unsigned c = pool_class_of(size);
+    ASSERT_LT(c, kPoolClassCount) << size;
+    ASSERT_GE(kPoolSizes[c], size) << size;
+    if (c > 0) {
+      ASSERT_LT(kPoolSizes[c - 1], size) << size;  // the smallest that fits
+    }
+    ASSERT_LE(kPoolSizes[c] - size, kPoolSizes[c] / 3) << size;
+  }
 }
 
 TEST(SizeClasses, AlignedRequestsGetClassesWhoseBlocksAreAligned) {
@@ -39,7 +49,7 @@ TEST(SizeClasses, AlignedRequestsGetClassesWhoseBlocksAreAligned) {
   EXPECT_EQ(natural_alignment(768), 256u);
   EXPECT_EQ(tiny_class_aligned(700, 512), 7u);  // 1024: 768 is only 256-aligned
   EXPECT_EQ(tiny_class_aligned(100, 2048), kNoClass);
-  EXPECT_EQ(pool_class_aligned(100, 2048), 0u);
+  EXPECT_EQ(kPoolSizes[pool_class_aligned(100, 2048)], 2048u);  // 1536 is only 512-aligned
   EXPECT_EQ(pool_class_aligned(100, 8192), kNoClass);  // pool blocks are at most 4 KiB aligned
 }
 

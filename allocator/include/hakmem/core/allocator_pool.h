@@ -1,4 +1,4 @@
-// The mid-size pool (2..32 KiB). v1: one free list per class under a lock, carving pool
+// The mid-size pool (1.5..32 KiB). v1: one free list per class under a lock, carving pool
 // superslabs. v2 "hotbox" (only while pool_v2() is on, HAKMEM_POOL_V2_ENABLED=1): a small
 // per-thread stack per class in front of v1, with the seed's twelve telemetry counters.
 #pragma once

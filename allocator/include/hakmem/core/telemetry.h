@@ -36,7 +36,7 @@ class Counter {
 };
 
 inline constexpr unsigned kTinyClassCount = 8;
-inline constexpr unsigned kPoolClassCount = 5;
+inline constexpr unsigned kPoolClassCount = 10;
 
 template <std::uint32_t M>
 struct Telemetry {
