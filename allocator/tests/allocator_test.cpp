@@ -2,7 +2,9 @@
 // API's edge cases, accounting after quiescence, and the telemetry write-only discipline.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
+#include <future>
 #include <memory>
 #include <random>
 #include <thread>
@@ -77,6 +79,50 @@ TEST(Allocator, RemoteFreesFromAnotherThreadComeBack) {
   hak_heap_report r = checked(a);
   EXPECT_EQ(r.tiny_live_blocks, 0u);
   EXPECT_EQ(r.remote_pending, 0u);
+}
+
+// Remote frees wait in the freeing thread's batch (fewer than kRemoteBatch here) until it
+// refills, flushes or exits: meanwhile the heap check counts them in transit, not live.
+TEST(Allocator, BatchedRemoteFreesAreInTransitUntilTheFreerFlushes) {
+  TestAllocator a(small_options());
+  std::vector<void*> blocks;
+  for (int i = 0; i < 20; ++i) blocks.push_back(a.malloc(64));
+  std::promise<void> freed, go;
+  std::shared_future<void> go_f = go.get_future().share();
+  std::thread t([&] {
+    void* own = a.malloc(64);  // a heap of its own: its remote frees are batched
+    for (void* p : blocks) a.free(p);
+    freed.set_value();
+    go_f.wait_for(std::chrono::seconds(60));
+    a.free(own);
+    a.thread_exit();
+  });
+  const bool ready = freed.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  EXPECT_TRUE(ready) << "TIMEOUT: the freeing thread never finished its frees";
+  hak_heap_report r;
+  if (ready) {
+    EXPECT_EQ(a.check(&r), 0) << r.first_error;
+    EXPECT_EQ(r.remote_pending, 20u) << "the batch's blocks are in transit";
+    EXPECT_EQ(r.tiny_live_blocks, 1u) << "only the freer's own block is live";
+  }
+  go.set_value();
+  t.join();
+  r = checked(a);
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+  EXPECT_EQ(r.remote_pending, 0u);
+}
+
+// Production's context policy leaves out the instance compare: only one instance of such a type
+// may live at a time, and a second one is a fatal error rather than a shared thread slot.
+TEST(AllocatorDeathTest, ASecondLiveSingleInstanceAllocatorIsRejected) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  using Single = Allocator<Config<0, StdAtomics, ProcessTlsContext>>;
+  { Single first(small_options()); }
+  { Single again(small_options()); }  // one at a time is fine
+  EXPECT_DEATH({
+    Single a(small_options());
+    Single b(small_options());
+  }, "a second live instance of a single-instance allocator type");
 }
 
 TEST(Allocator, ThreadExitWithLiveBlocksOrphansAndAnotherThreadFreesThem) {

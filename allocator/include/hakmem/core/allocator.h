@@ -317,8 +317,7 @@ void Allocator<Cfg>::free_not_tiny(void* p, SuperslabHeader* ss) noexcept {
 template <class Cfg>
 inline typename Allocator<Cfg>::Kind Allocator<Cfg>::classify(const void* p,
                                                                SuperslabHeader** ss) const noexcept {
-  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_);
-  if (off < top_.load(std::memory_order_relaxed)) {
+  if (in_arena(p)) {
     *ss = superslab_of(p);
     return (*ss)->kind == SsKind::kPool ? Kind::kPool : Kind::kTiny;  // kFree: tiny validation rejects it
   }
