@@ -155,6 +155,7 @@ class Allocator {
   void batch_remote(HeapT* h, HeapT* dest, void* p) noexcept;
   void flush_batch(HeapT* h) noexcept;
   void slab_free(HeapT* h, Slab* s, void* p) noexcept;
+  static std::uint32_t pop_free_list(Slab* s, std::uint32_t want, void** out, std::uint32_t n) noexcept;
   std::uint32_t take_slab_free(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   std::uint32_t refill_from_slabs(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   Slab* acquire_slab(HeapT* h, unsigned cls) noexcept;

@@ -164,6 +164,18 @@ void Allocator<Cfg>::slab_free(HeapT* h, Slab* s, void* p) noexcept {
     release_slab(h, s);
 }
 
+// Moves blocks from slab s's free list to out[n..want); returns the new n.
+template <class Cfg>
+std::uint32_t Allocator<Cfg>::pop_free_list(Slab* s, std::uint32_t want, void** out, std::uint32_t n) noexcept {
+  while (n < want && s->free_list) {
+    void* p = s->free_list;
+    s->free_list = *static_cast<void**>(p);
+    --s->free_count;
+    out[n++] = p;
+  }
+  return n;
+}
+
 // Free blocks already on h's slabs of `cls`: the current slab's free list, then partial slabs'
 // (which are fully carved, so a partial slab whose list runs dry leaves the list until a block
 // comes back, as refill_from_slabs does with an exhausted slab). Never carves.
@@ -171,18 +183,10 @@ template <class Cfg>
 std::uint32_t Allocator<Cfg>::take_slab_free(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept {
   auto& cs = h->slabs[cls];
   std::uint32_t n = 0;
-  auto take = [&](Slab* s) {
-    while (n < want && s->free_list) {
-      void* p = s->free_list;
-      s->free_list = *static_cast<void**>(p);
-      --s->free_count;
-      out[n++] = p;
-    }
-  };
-  if (cs.current) take(cs.current);
+  if (cs.current) n = pop_free_list(cs.current, want, out, n);
   while (n < want && cs.partial) {
     Slab* s = cs.partial;
-    take(s);
+    n = pop_free_list(s, want, out, n);
     if (!s->free_list) {
       cs.partial = s->next;
       if (cs.partial) cs.partial->prev = nullptr;
@@ -210,12 +214,7 @@ std::uint32_t Allocator<Cfg>::refill_from_slabs(HeapT* h, unsigned cls, std::uin
       s->listed = true;
       cs.current = s;
     }
-    while (n < want && s->free_list) {
-      void* p = s->free_list;
-      s->free_list = *static_cast<void**>(p);
-      --s->free_count;
-      out[n++] = p;
-    }
+    n = pop_free_list(s, want, out, n);
     std::uint32_t carved = s->carved.load(std::memory_order_relaxed);
     while (n < want && carved < s->capacity) {
       void* p = reinterpret_cast<void*>(s->data_start + std::uintptr_t{carved} * s->block_size);
