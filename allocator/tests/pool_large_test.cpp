@@ -3,9 +3,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <vector>
 
 #include "hakmem/core/stats.h"
+#include "large_cache_checks.h"
 #include "test_config.h"
 
 namespace hakmem::test {
@@ -118,6 +120,27 @@ TEST(Large, ABigCachedMappingIsCutAndItsTailServesTheNextRequest) {
   hak_heap_report rep;
   EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
   EXPECT_EQ(a.os().map_calls() - a.os().unmap_calls(), live_mappings) << "the cut counts as a mapping; both ranges unmapped";
+}
+
+TEST(Large, ACutMappingComesBackWholeWhenItsHeadIsFreed) {
+  TestAllocator a(small_options());
+  a.free(a.malloc(1 << 20));  // maps the registry's table
+  a.quiesce();
+  const std::uint64_t live_mappings = a.os().map_calls() - a.os().unmap_calls();  // the table
+  void* whole = a.malloc(4 << 20);
+  a.free(whole);             // one 4 MiB mapping cached
+  void* p = a.malloc(1 << 20);  // its head; the tail stays cached
+  ASSERT_EQ(p, whole);
+  a.free(p);  // joins the cached tail
+  EXPECT_EQ(a.os().map_calls() - a.os().unmap_calls(), live_mappings + 1) << "one cached range, not two";
+  const std::uint64_t maps = a.os().map_calls();
+  void* q = a.malloc(4 << 20);  // only the joined mapping fits it (without the join: a remap grows the tail)
+  EXPECT_EQ(q, whole);
+  EXPECT_EQ(a.os().map_calls(), maps) << "served whole from the cache";
+  std::memset(q, 5, 4 << 20);
+  a.free(q);
+  a.quiesce();
+  EXPECT_EQ(a.os().map_calls() - a.os().unmap_calls(), live_mappings);
 }
 
 TEST(Large, ASmallerCachedMappingGrowsByARemapAndFallsBackWhenItFails) {
@@ -249,6 +272,58 @@ TEST(Large, ReallocAcrossAllThreeKindsKeepsContents) {
   a.quiesce();
   EXPECT_EQ(a.check(&r), 0) << r.first_error;
   EXPECT_EQ(r.tiny_live_blocks + r.pool_live_blocks + r.large_live_blocks, 0u);
+}
+
+
+// The large cache on its own, over real mappings.
+TEST(LargeCache, PiecesOfOneMappingJoinAndPiecesOfTwoNeverDo) {
+  pieces_of_two_mappings_stay_apart<LargeCache<StdAtomics>>();
+}
+
+TEST(LargeCache, ARequestGetsTheBestFitWithinTwiceItsSizeOrNone) {
+  OsLayer os;
+  LargeCache<StdAtomics> cache;
+  constexpr std::size_t kPage = 4096;
+  // Ranges of 1..40 pages and a few bigger ones, each its own mapping; `model` mirrors them.
+  std::multiset<std::size_t> model;
+  for (std::size_t pages = 1; pages <= 40; ++pages) model.insert(pages * kPage);
+  for (std::size_t pages : {41, 64, 100, 130, 200, 2048}) model.insert(pages * kPage);
+  std::uint64_t origin = 1;
+  for (std::size_t bytes : model) cache.give(os, {static_cast<char*>(os.map(bytes)), bytes, origin++});
+  ASSERT_EQ(cache.entries(), model.size());
+  // Requests below kReshapeMin (64 pages): the smallest cached range of at least the request,
+  // whole, if it is at most twice the request; otherwise none.
+  for (std::size_t pages : {1, 7, 16, 16, 17, 33, 41, 41, 50, 60, 63, 63, 20, 1}) {
+    const std::size_t want = pages * kPage;
+    const auto fit = model.lower_bound(want);
+    const bool expected = fit != model.end() && *fit <= 2 * want;
+    LargeRange r;
+    ASSERT_EQ(cache.take(os, want, &r), expected) << pages << " pages";
+    if (!expected) continue;
+    EXPECT_EQ(r.bytes, *fit) << pages << " pages";
+    model.erase(fit);
+    os.unmap(r.base, r.bytes);
+  }
+  EXPECT_EQ(cache.entries(), model.size());
+  cache.flush(os);
+  EXPECT_EQ(os.map_calls(), os.unmap_calls());
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
+TEST(LargeCache, WhenFullTheOldestEntryIsUnmappedFirst) {
+  OsLayer os;
+  LargeCache<StdAtomics> cache;
+  constexpr unsigned kEntries = LargeCache<StdAtomics>::kEntries;
+  constexpr std::size_t kBytes = 8192;
+  std::vector<char*> ranges;  // all mapped first: an unmapped range's address may come back
+  for (unsigned i = 0; i < kEntries + 3; ++i) ranges.push_back(static_cast<char*>(os.map(kBytes)));
+  for (unsigned i = 0; i < kEntries + 3; ++i) cache.give(os, {ranges[i], kBytes, i + 1u});
+  EXPECT_EQ(cache.entries(), kEntries);
+  for (unsigned i = 0; i < 3; ++i) EXPECT_FALSE(cache.holds(ranges[i])) << "entry " << i << " is among the oldest";
+  for (unsigned i = 3; i < kEntries + 3; ++i) EXPECT_TRUE(cache.holds(ranges[i] + 100)) << "entry " << i;
+  EXPECT_EQ(os.unmap_calls(), 3u);
+  cache.flush(os);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
 }
 
 }  // namespace

@@ -188,6 +188,8 @@ class Allocator {
   LargeHeader* validate_large(const void* p, const char* op) noexcept;
   [[noreturn]] void fatal_not_large(const char* op, const void* p) noexcept;
   void flush_large_cache() noexcept;
+  // A new OS mapping's name for the large cache: its first block's sequence, never kFreshOrigin.
+  static std::uint64_t new_origin(std::uint64_t sequence) noexcept { return sequence + 1; }
 
   // routing
   void* alloc_beyond_tiny(std::size_t size) noexcept;

@@ -14,10 +14,14 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   if (size > (std::size_t{1} << 46) || align > (std::size_t{1} << 30)) return fail(ENOMEM);
   const std::size_t slack = align > sizeof(LargeHeader) ? align : 0;
   const std::size_t bytes = (size + sizeof(LargeHeader) + slack + page - 1) & ~(page - 1);
-  std::size_t mapped = bytes;
-  char* base = static_cast<char*>(large_cache_.take(os_, bytes, &mapped));
-  const bool recycled = base != nullptr;
-  if (!base && (base = static_cast<char*>(os_.map(bytes))) == nullptr) return fail(ENOMEM);
+  LargeRange range{nullptr, 0, kFreshOrigin};
+  const bool recycled = large_cache_.take(os_, bytes, &range);
+  if (!recycled) {
+    if ((range.base = static_cast<char*>(os_.map(bytes))) == nullptr) return fail(ENOMEM);
+    range.bytes = bytes;
+  }
+  char* const base = range.base;
+  const std::size_t mapped = range.bytes;
   const std::uintptr_t user =
       (reinterpret_cast<std::uintptr_t>(base) + sizeof(LargeHeader) + align - 1) & ~(std::uintptr_t{align} - 1);
   auto* hdr = reinterpret_cast<LargeHeader*>(user - sizeof(LargeHeader));
@@ -26,8 +30,9 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   hdr->map_bytes = mapped;
   hdr->usable = mapped - sizeof(LargeHeader) - slack;  // not base-dependent: traces reproduce
   hdr->sequence = large_sequence_.fetch_add(1, std::memory_order_relaxed);
+  hdr->origin = range.origin != kFreshOrigin ? range.origin : new_origin(hdr->sequence);
   if (!large_.insert(os_, user)) {
-    large_cache_.give(os_, base, mapped);
+    large_cache_.give(os_, {base, mapped, hdr->origin});
     return fail(ENOMEM);
   }
   void* p = reinterpret_cast<void*>(user);
@@ -59,7 +64,7 @@ void Allocator<Cfg>::large_free(void* p) noexcept {
   if ((u & (sizeof(LargeHeader) - 1)) != 0 || !large_.remove(u)) fatal_not_large("free", p);
   if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kLarge, p, 0, 0);
   auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
-  large_cache_.give(os_, hdr->map_base, hdr->map_bytes);
+  large_cache_.give(os_, {static_cast<char*>(hdr->map_base), hdr->map_bytes, hdr->origin});
 }
 
 // realloc from one large size to another that would copy at least kRemapMinCopy bytes: the
@@ -94,6 +99,7 @@ void* Allocator<Cfg>::large_realloc(void* p, std::size_t size) noexcept {
   void* q = reinterpret_cast<void*>(user);
   if (q != p) {  // moved: a new block, counted as the malloc and free of a copying realloc
     hdr->sequence = large_sequence_.fetch_add(1, std::memory_order_relaxed);
+    hdr->origin = new_origin(hdr->sequence);  // a new kernel mapping
     tel_.bad_class.no_tiny_class.inc();
     tel_.hdr_mismatch.not_tiny.inc();
     if constexpr (TraceT::kOn) {

@@ -41,6 +41,8 @@ class OsLayer {
   // A mapping cut in two without a system call (the large cache keeps the tail): counted as one
   // more mapping, so map_calls - unmap_calls still counts the ranges that each need an unmap.
   void account_split() noexcept { maps_.fetch_add(1, std::memory_order_relaxed); }
+  // Two adjacent ranges joined back into one (the large cache's join): one range fewer to unmap.
+  void account_join() noexcept { unmaps_.fetch_add(1, std::memory_order_relaxed); }
 
   // Trace hook: called after every commit, decommit, map, unmap and remap (ok = false: it failed).
   enum class Call : std::uint8_t { kCommit, kDecommit, kMap, kUnmap, kRemap };
