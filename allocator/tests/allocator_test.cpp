@@ -125,6 +125,31 @@ TEST(AllocatorDeathTest, ASecondLiveSingleInstanceAllocatorIsRejected) {
   }, "a second live instance of a single-instance allocator type");
 }
 
+// The shim's free reaches the single instance through its process view (arena bounds, canary
+// key and address kept as statics): it takes exactly the pointers in the live instance's arena.
+TEST(Allocator, TheProcessViewFreesThePointersInTheLiveSingleInstancesArenaOnly) {
+  using Single = Allocator<Config<0, StdAtomics, ProcessTlsContext>>;
+  void* stale;
+  {
+    Single a(small_options());
+    void* p = a.malloc(48);
+    void* mid = a.malloc(5000);
+    EXPECT_TRUE(Single::free_in_arena(p));
+    EXPECT_EQ(a.malloc(48), p) << "freed into this thread's front cache";
+    EXPECT_TRUE(Single::free_in_arena(p));
+    EXPECT_TRUE(Single::free_in_arena(mid)) << "a pool block";
+    void* big = a.malloc(1 << 20);
+    EXPECT_FALSE(Single::free_in_arena(big)) << "a large block is no arena pointer";
+    a.free(big);
+    EXPECT_FALSE(Single::free_in_arena(nullptr));
+    hak_heap_report rep;
+    EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
+    EXPECT_EQ(rep.tiny_live_blocks + rep.pool_live_blocks + rep.large_live_blocks, 0u);
+    stale = a.malloc(48);
+  }
+  EXPECT_FALSE(Single::free_in_arena(stale)) << "no instance lives";
+}
+
 TEST(Allocator, ThreadExitWithLiveBlocksOrphansAndAnotherThreadFreesThem) {
   TestAllocator a(small_options());
   std::vector<void*> blocks;

@@ -64,6 +64,9 @@ class Allocator {
   // the calling thread's heap alone, with no instance pointer to load and test. nullptr means
   // "call malloc()": no heap yet, not a tiny size, or an empty cache.
   static void* malloc_from_thread_cache(std::size_t size) noexcept;
+  // The shim's free for the process's single instance: true when p lay in its arena (and is
+  // freed); false for NULL, large blocks and any free before the instance exists.
+  static bool free_in_arena(void* p) noexcept;
 
   // ---- deterministic maintenance ----
   void thread_flush() noexcept;  // this logical thread's caches back to slabs / the pool
@@ -125,8 +128,18 @@ class Allocator {
     return live;
   }
   std::uint64_t canary(const void* p) const noexcept {
+    if constexpr (kSingleInstance) return process_.secret ^ reinterpret_cast<std::uintptr_t>(p);
     return secret_ ^ reinterpret_cast<std::uintptr_t>(p);
   }
+  // The live single instance's arena bounds, canary key and address, kept where the shim's free
+  // reaches them RIP-relative: its range test needs no load of the instance pointer first.
+  struct ProcessView {
+    std::uintptr_t base = 0;
+    std::atomic<std::uintptr_t> top{0};  // mirrors top_; 0 while no instance lives
+    std::uint64_t secret = 0;
+    Allocator* self = nullptr;
+  };
+  static inline ProcessView process_;
   void mark_free(void* p) noexcept { static_cast<std::uint64_t*>(p)[1] = canary(p); }
   static void mark_live(void* p) noexcept { static_cast<std::uint64_t*>(p)[1] = 0; }
   bool is_marked_free(const void* p) const noexcept {
@@ -294,6 +307,19 @@ inline void* Allocator<Cfg>::malloc_from_thread_cache(std::size_t size) noexcept
   void* p = pop_front(h, cls);
   if (HAKMEM_LIKELY(p != nullptr)) static_cast<Allocator*>(const_cast<void*>(h->instance))->count_front_hit(cls);
   return p;
+}
+
+template <class Cfg>
+inline bool Allocator<Cfg>::free_in_arena(void* p) noexcept {
+  static_assert(kSingleInstance, "only a single-instance type has a process view");
+  if (HAKMEM_UNLIKELY(reinterpret_cast<std::uintptr_t>(p) - process_.base >= process_.top.load(std::memory_order_relaxed)))
+    return false;
+  SuperslabHeader* ss = superslab_of(p);
+  if (HAKMEM_LIKELY(ss->kind == SsKind::kTiny))
+    process_.self->tiny_free(p, ss);
+  else
+    process_.self->free_not_tiny(p, ss);
+  return true;
 }
 
 // The valid tiny free is straight-line code: the arena range test also sends NULL (far below the

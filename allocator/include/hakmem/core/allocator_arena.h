@@ -39,6 +39,7 @@ SuperslabHeader* Allocator<Cfg>::acquire_superslab(SsKind kind) noexcept {
     ss = new (at) SuperslabHeader();
     ss->region = static_cast<std::uint32_t>(top >> kSuperslabShift);
     top_.store(top + kSuperslabSize, std::memory_order_release);
+    if constexpr (kSingleInstance) process_.top.store(top + kSuperslabSize, std::memory_order_release);
   }
   ss->kind = kind;
   ss->slabs_used = 0;

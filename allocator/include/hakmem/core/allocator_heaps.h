@@ -22,6 +22,11 @@ Allocator<Cfg>::Allocator(const Options& opt) : opt_(opt) {
   if constexpr (TraceT::kOn) os_.set_observer(&Allocator::os_observer, this);
   if (!reserve_arena()) fatal_internal("cannot reserve the arena address space");
   for (auto& s : spill_) s.stack.set_base(base_);
+  if constexpr (kSingleInstance) {
+    process_.base = reinterpret_cast<std::uintptr_t>(base_);
+    process_.secret = secret_;
+    process_.self = this;
+  }
   if constexpr (Ctx::kRealThreads) has_exit_key_ = pthread_key_create(&exit_key_, &Allocator::on_thread_exit) == 0;
   if (opt_.bg_spill) start_drainer();
 }
@@ -30,7 +35,11 @@ template <class Cfg>
 Allocator<Cfg>::~Allocator() {
   stop_drainer();
   if (has_exit_key_) pthread_key_delete(exit_key_);
-  if constexpr (kSingleInstance) live_instance().store(false);
+  if constexpr (kSingleInstance) {
+    process_.top.store(0, std::memory_order_relaxed);  // the shim's free no longer sees this arena
+    process_.self = nullptr;
+    live_instance().store(false);
+  }
   ThreadSlot& s = Ctx::template slot<Allocator>();
   if (s.instance == this) s = ThreadSlot{};
   large_.for_each([&](std::uintptr_t u) {
