@@ -141,13 +141,59 @@ TEST(Allocator, TheProcessViewFreesThePointersInTheLiveSingleInstancesArenaOnly)
     void* big = a.malloc(1 << 20);
     EXPECT_FALSE(Single::free_in_arena(big)) << "a large block is no arena pointer";
     a.free(big);
-    EXPECT_FALSE(Single::free_in_arena(nullptr));
+    void* volatile none = nullptr;  // opaque: a literal NULL sends GCC's -Warray-bounds down the arena path
+    EXPECT_FALSE(Single::free_in_arena(none));
     hak_heap_report rep;
     EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
     EXPECT_EQ(rep.tiny_live_blocks + rep.pool_live_blocks + rep.large_live_blocks, 0u);
     stale = a.malloc(48);
   }
   EXPECT_FALSE(Single::free_in_arena(stale)) << "no instance lives";
+}
+
+// tiny_free's first compare also routes pool frees and frees into released superslabs: their
+// slab records have no data. A superslab that held tiny blocks and then pool blocks proves it.
+namespace {
+const void* superslab_base(const void* p) {
+  return reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) & ~(kSuperslabSize - 1));
+}
+// Tiny blocks enough for a superslab and more, all freed and the heap quiesced: the returned
+// block's superslab was released (its slabs empty) and is free in the arena.
+void* released_tiny_block(TestAllocator& a) {
+  std::vector<void*> tiny;
+  for (int i = 0; i < 1200; ++i) tiny.push_back(a.malloc(1024));
+  for (void* p : tiny) a.free(p);
+  a.quiesce();
+  EXPECT_FALSE(a.owns(tiny[0])) << "the superslab was not released";
+  return tiny[0];
+}
+}  // namespace
+
+TEST(Allocator, ASuperslabReleasedByTinyBlocksServesPoolBlocksWhoseFreesReachThePool) {
+  Options o = small_options();
+  o.superslab_cache = 0;
+  TestAllocator a(o);
+  const void* old = superslab_base(released_tiny_block(a));
+  std::vector<void*> mid;
+  void* reused = nullptr;
+  for (int i = 0; i < 2000 && !reused; ++i) {
+    mid.push_back(a.malloc(4000));
+    if (superslab_base(mid.back()) == old) reused = mid.back();
+  }
+  ASSERT_NE(reused, nullptr) << "the pool did not reuse the released superslab";
+  for (void* p : mid) a.free(p);
+  hak_heap_report r = checked(a);
+  EXPECT_EQ(r.pool_live_blocks, 0u);
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+  EXPECT_EQ(a.malloc(4000), reused) << "the pool's free list has the block back";
+}
+
+TEST(AllocatorDeathTest, AFreeIntoAReleasedSuperslabNamesTheReleasedRegion) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH({
+    TestAllocator a(small_options());
+    a.free(released_tiny_block(a));
+  }, "free\\(0x[0-9a-f]+\\): not allocated by hakmem \\(released region\\)");
 }
 
 TEST(Allocator, ThreadExitWithLiveBlocksOrphansAndAnotherThreadFreesThem) {

@@ -314,11 +314,7 @@ inline bool Allocator<Cfg>::free_in_arena(void* p) noexcept {
   static_assert(kSingleInstance, "only a single-instance type has a process view");
   if (HAKMEM_UNLIKELY(reinterpret_cast<std::uintptr_t>(p) - process_.base >= process_.top.load(std::memory_order_relaxed)))
     return false;
-  SuperslabHeader* ss = superslab_of(p);
-  if (HAKMEM_LIKELY(ss->kind == SsKind::kTiny))
-    process_.self->tiny_free(p, ss);
-  else
-    process_.self->free_not_tiny(p, ss);
+  process_.self->tiny_free(p, superslab_of(p));  // pool blocks too: see tiny_free
   return true;
 }
 
@@ -326,11 +322,7 @@ inline bool Allocator<Cfg>::free_in_arena(void* p) noexcept {
 // arena) off the fast path, and the superslab kind is read once.
 template <class Cfg>
 inline void Allocator<Cfg>::free(void* p) noexcept {
-  if (HAKMEM_LIKELY(in_arena(p))) {
-    SuperslabHeader* ss = superslab_of(p);
-    if (HAKMEM_LIKELY(ss->kind == SsKind::kTiny)) return tiny_free(p, ss);
-    return free_not_tiny(p, ss);
-  }
+  if (HAKMEM_LIKELY(in_arena(p))) return tiny_free(p, superslab_of(p));  // pool blocks too: see tiny_free
   if (p == nullptr) return;
   tel_.hdr_mismatch.not_tiny.inc();
   large_free(p);
@@ -356,9 +348,11 @@ inline typename Allocator<Cfg>::Kind Allocator<Cfg>::classify(const void* p,
 
 // Every check of a valid free in three compares on the slab record and the block: its offset
 // from data_start is below carved_bytes (an address below data_start wraps around and fails
-// too), it is a block start, and the block carries no free mark. Anything else, and a block of
-// an unassigned slab, takes tiny_free_checked, which names the failing check; a tail call, so
-// the fast path keeps no stack frame.
+// too), it is a block start, and the block carries no free mark. Anything else takes
+// tiny_free_checked, which names the failing check; a tail call, so the fast path keeps no
+// stack frame. The first compare also stands for the superslab's kind: the slab records of a
+// pool or released superslab, as of an unassigned slab, have no data (data_start kNoData,
+// carved_bytes 0), so every pointer into one fails it, and tiny_free_checked routes it.
 template <class Cfg>
 inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
   Slab* s = slab_of(ss, p);
@@ -371,6 +365,7 @@ inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
 
 template <class Cfg>
 void Allocator<Cfg>::tiny_free_checked(void* p, SuperslabHeader* ss) noexcept {
+  if (ss->kind != SsKind::kTiny) return free_not_tiny(p, ss);
   // Returns only if every check passes on this second look (carved grew since the fast read).
   tiny_free_valid(p, ss, validate_tiny_block(p, ss, "free"));
 }

@@ -60,9 +60,11 @@ void Allocator<Cfg>::release_superslab(SuperslabHeader* ss) noexcept {
     os_.decommit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes);
   ss->data_committed = keep_warm;
   ss->slabs_used = 0;
-  for (auto& s : ss->slabs) {
+  for (auto& s : ss->slabs) {  // no data: a free into this superslab fails tiny_free's first compare
     s.cls = kNoClass;
     s.data_start = Slab::kNoData;
+    s.carved.store(0, std::memory_order_relaxed);
+    s.carved_bytes.store(0, std::memory_order_relaxed);
   }
   ss->next = free_superslabs_;
   free_superslabs_ = ss;
