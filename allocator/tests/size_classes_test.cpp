@@ -26,6 +26,8 @@ TEST(SizeClasses, PoolClassesCoverUpTo32KiBWastingAtMostAThird) {
   EXPECT_EQ(kPoolSizes[pool_class_of(2432)], 3072u);  // sqlite's page-cache entries
   EXPECT_EQ(pool_class_of(kMaxPool), kPoolClassCount - 1);
   EXPECT_EQ(pool_class_of(kMaxPool + 1), kNoClass);
+  for (std::size_t size = 0; size <= kMaxTiny; ++size) ASSERT_EQ(pool_class_of(size), 0u) << size;  // aligned requests
+  for (std::size_t size = kMaxPool + 1; size <= 4 * kMaxPool; ++size) ASSERT_EQ(pool_class_of(size), kNoClass) << size;
   for (std::size_t size = kMaxTiny + 1; size <= kMaxPool; ++size) {
     const unsigned c = pool_class_of(size);
     ASSERT_LT(c, kPoolClassCount) << size;
