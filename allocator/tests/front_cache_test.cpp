@@ -21,6 +21,15 @@ std::vector<TraceEvent> events_of(TracedAllocator& a, Ev kind) {
   return out;
 }
 
+// 300 C0 blocks malloced and freed: the frees beyond the front cache's capacity spill. Returns
+// the spill queue's length.
+std::uint32_t spill_some_c0_blocks(TracedAllocator& a) {
+  std::vector<void*> blocks;
+  for (int i = 0; i < 300; ++i) blocks.push_back(a.malloc(16));
+  for (void* p : blocks) a.free(p);
+  return a.spill(0).length();
+}
+
 TEST(FrontCache, AFreedBlockIsTheNextOneHandedOut) {
   TestAllocator a(small_options());
   void* p = a.malloc(40);
@@ -54,10 +63,7 @@ TEST(FrontCache, OverflowPushesToSpillOnlyWhileTheLengthIsBelowTarget) {
 // queue, then blocks carved anew.
 TEST(FrontCache, RefillTakesOwnSlabBlocksBeforeTheSpillQueue) {
   TracedAllocator a(with_target(1000));
-  std::vector<void*> blocks;
-  for (int i = 0; i < 300; ++i) blocks.push_back(a.malloc(16));
-  for (void* p : blocks) a.free(p);
-  const std::uint32_t spilled = a.spill(0).length();
+  const std::uint32_t spilled = spill_some_c0_blocks(a);
   ASSERT_GT(spilled, 0u);
   a.thread_flush();  // the cache's blocks go back to their slabs; the next malloc refills
   a.trace().events.clear();
@@ -71,10 +77,7 @@ TEST(FrontCache, RefillTakesOwnSlabBlocksBeforeTheSpillQueue) {
 
 TEST(FrontCache, RefillTakesTheSpillQueueBeforeCarving) {
   TracedAllocator a(with_target(1000));
-  std::vector<void*> blocks;
-  for (int i = 0; i < 300; ++i) blocks.push_back(a.malloc(16));
-  for (void* p : blocks) a.free(p);
-  const std::uint32_t spilled = a.spill(0).length();
+  const std::uint32_t spilled = spill_some_c0_blocks(a);
   ASSERT_GE(spilled, 64u);
   // Take back every cached block: no slab holds a free block, so the first refill must come
   // from the spill queue, not from blocks carved anew.

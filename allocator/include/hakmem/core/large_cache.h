@@ -149,10 +149,6 @@ class LargeCache {
     LockGuard g(lock);
     return count_;
   }
-  std::size_t bytes() noexcept {
-    LockGuard g(lock);
-    return total_;
-  }
 
  private:
   static constexpr std::uint8_t kNone = 0xFF;
@@ -181,9 +177,8 @@ class LargeCache {
   // The following run under the lock.
   // The best fit: the newest entry of the smallest non-empty bin at or above the request's.
   std::uint8_t best_fit(std::size_t bytes) const noexcept {
-    const std::size_t b = bytes >> 12;
-    if (b >= kBins) return kNone;
-    const unsigned up = next_bin_from(static_cast<unsigned>(b));
+    if (bytes >= std::size_t{kBins} << 12) return kNone;
+    const unsigned up = next_bin_from(bin_of(bytes));
     return up < kBins ? bin_head_[up] : kNone;
   }
   std::uint8_t biggest() const noexcept {  // count_ > 0
