@@ -12,6 +12,9 @@
 //                             t1 overflows its 1 KiB front cache so blocks spill under flow
 //                             control, then asks the drainer to stop. The drainer has no heap,
 //                             so what it drains goes back through t1's remote list.
+//   alloc.two_spillers.2t     t0 and t1 each overflow their 1 KiB front cache at once: flow
+//                             control must keep the spill length within the target at every
+//                             step (its room is reserved in the length, not read then pushed).
 // Checked: no malloc returns a block that is live (invariant 1); at quiescence (after
 // quiesce()), the heap check is clean (invariant 4) and exactly the blocks never freed are
 // live: each remote free arrived exactly once (invariant 5; a lost free stays live, a
@@ -19,6 +22,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <type_traits>
 
 #include "hakmem/core/allocator.h"
 #include "interleave/checked_atomics.h"
@@ -28,11 +32,12 @@
 namespace interleave {
 namespace {
 
-using Alloc = hakmem::Allocator<hakmem::Config<0, CheckedAtomics, FiberContext>>;
+enum class Shape { kRemoteVsDrain, kExitVsRemote, kDrainerVsSpill, kTwoSpillers };
 
-enum class Shape { kRemoteVsDrain, kExitVsRemote, kDrainerVsSpill };
-
+template <class Quirks>
 class AllocatorTest : public Test {
+  using Alloc = hakmem::Allocator<hakmem::Config<0, CheckedAtomics, FiberContext, hakmem::NoTrace, Quirks>>;
+
  public:
   AllocatorTest(std::string name, Shape shape) : name_(std::move(name)), shape_(shape) {}
   ~AllocatorTest() override { alloc_.reset(); }
@@ -44,7 +49,7 @@ class AllocatorTest : public Test {
     alloc_.reset();
     hakmem::Options o;
     o.arena_bytes = std::size_t{64} << 20;  // small reservation: one instance per run
-    o.spill_target = 6;                     // flow control engages within a few frees
+    o.spill_target = kSpillTarget;          // flow control engages within a few frees
     alloc_.emplace(o);
     spilled_ = false;
     for (int i = 0; i < kBlocks; ++i) {
@@ -57,6 +62,7 @@ class AllocatorTest : public Test {
   void thread(int t) override {
     Alloc& a = *alloc_;
     if (shape_ == Shape::kDrainerVsSpill) return t == 0 ? a.run_drainer() : spill_and_stop(a);
+    if (shape_ == Shape::kTwoSpillers) return spill(a, t);
     if (t == 1) {  // the remote freer
       for (int i = 0; i < 2; ++i) {
         live_[i] = false;  // before the free: once freed the block may come back at once
@@ -77,23 +83,30 @@ class AllocatorTest : public Test {
 
   // Fills and overflows the 1 KiB class's front cache: half of it goes to the spill queue as
   // far as flow control allows, the rest back to slabs.
-  void spill_and_stop(Alloc& a) {
-    for (int i = 0; i < kBurst; ++i) burst_[i] = a.malloc(1024);
+  void spill(Alloc& a, int t) {
+    void** burst = burst_[t];
+    for (int i = 0; i < kBurst; ++i) burst[i] = a.malloc(1024);
     for (int i = 0; i < kBurst; ++i) {
-      check(burst_[i] != nullptr, "malloc succeeds");
-      a.free(burst_[i]);
+      check(burst[i] != nullptr, "malloc succeeds");
+      a.free(burst[i]);
     }
     a.thread_exit();
+  }
+  void spill_and_stop(Alloc& a) {
+    spill(a, 1);
     a.request_drainer_stop();
   }
 
   void invariant() override {
-    if (shape_ == Shape::kDrainerVsSpill && alloc_->spill(kSpillClass).length() != 0) spilled_ = true;
+    const std::uint32_t length = alloc_->spill(kSpillClass).length();
+    if (length != 0) spilled_ = true;
+    if (shape_ == Shape::kTwoSpillers)
+      check(length <= kSpillTarget, "flow control keeps the spill length within its target (invariant 6)");
   }
 
   void finish() override {
     Alloc& a = *alloc_;
-    if (shape_ == Shape::kDrainerVsSpill)
+    if (shape_ == Shape::kDrainerVsSpill || shape_ == Shape::kTwoSpillers)
       check(spilled_, "the spill path ran in this run (a gated path must be shown active)");
     a.quiesce();
     hak_heap_report r{};
@@ -112,7 +125,8 @@ class AllocatorTest : public Test {
   static constexpr int kBlocks = 4;
   static constexpr unsigned kSpillClass = 7;  // 1 KiB
   static constexpr int kBurst = static_cast<int>(hakmem::kFrontCapacity[kSpillClass]) + 2;
-  void* burst_[kBurst] = {};
+  static constexpr std::uint32_t kSpillTarget = 6;
+  void* burst_[2][kBurst] = {};
   bool spilled_ = false;
   std::string name_;
   Shape shape_;
@@ -121,14 +135,15 @@ class AllocatorTest : public Test {
   bool live_[kBlocks] = {};
 };
 
+template <class Quirks = hakmem::NoQuirks>
 void add(const std::string& name, Shape shape, std::string about) {
   Options o;
   o.strategy = StrategyKind::kDfs;
   o.preemption_bound = 2;
   o.max_runs = 20000;
   o.aba_fatal = false;  // the remote list's push CAS may see benign ABA
-  register_scenario({name, [name, shape] { return std::make_unique<AllocatorTest>(name, shape); }, false,
-                     o, std::move(about)});
+  register_scenario({name, [name, shape] { return std::make_unique<AllocatorTest<Quirks>>(name, shape); },
+                     !std::is_same_v<Quirks, hakmem::NoQuirks>, o, std::move(about)});
 }
 
 [[maybe_unused]] const bool registered = [] {
@@ -137,6 +152,10 @@ void add(const std::string& name, Shape shape, std::string about) {
       "thread exit (orphan hand-over) races with remote frees into its slabs");
   add("alloc.drainer_vs_spill.2t", Shape::kDrainerVsSpill,
       "the background drainer (wait/notify) races with frees that spill under flow control");
+  add("alloc.two_spillers.2t", Shape::kTwoSpillers,
+      "two threads overflow their front caches at once: the spill length stays within its target");
+  add<hakmem::FlowReadThenPushQuirk>("decoy.alloc.flow_read_then_push", Shape::kTwoSpillers,
+                                     "decoy: flow control reads the length, then pushes");
   return true;
 }();
 

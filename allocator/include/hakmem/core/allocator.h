@@ -175,7 +175,7 @@ class Allocator {
   void release_slab(HeapT* h, Slab* s) noexcept;
   std::uint32_t drain_remote(HeapT* h) noexcept;
   void flush_heap(HeapT* h) noexcept;
-  std::uint32_t flow_length(unsigned cls) noexcept;
+  std::uint32_t reserve_spill(unsigned cls, std::uint32_t want, std::uint32_t* len) noexcept;
   void wake_drainer() noexcept;
 
   // arena (allocator_arena.h)

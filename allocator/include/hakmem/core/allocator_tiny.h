@@ -26,15 +26,28 @@ void Allocator<Cfg>::trace_block(Ev ev, Path path, const void* p, std::uint64_t 
   trace_.record({ev, path, 0, region, offset, a, b, 0});
 }
 
-// The flow-control read. Correctly it is the spill stack's own length: a correctness atomic.
+// Flow control: room for up to `want` blocks below the spill target, reserved in the spill
+// stack's own length (a correctness atomic), so overflows on several threads at once never push
+// past the target together. *len: the length the decision saw.
 template <class Cfg>
-std::uint32_t Allocator<Cfg>::flow_length(unsigned cls) noexcept {
+std::uint32_t Allocator<Cfg>::reserve_spill(unsigned cls, std::uint32_t want, std::uint32_t* len) noexcept {
+  const std::uint32_t target = opt_.spill_target;
   if constexpr (Cfg::Quirks::kFlowLengthIsTelemetry) {
     // Deliberately wrong (test-only): the length behaves like telemetry of this flag, so with the
     // flag compiled out flow control sees zero and pushes without limit.
-    if constexpr ((kMask & flag_bit(Cfg::Quirks::kFlowLengthFlag)) == 0) return 0;
+    if constexpr ((kMask & flag_bit(Cfg::Quirks::kFlowLengthFlag)) == 0) {
+      std::uint32_t ignored;
+      *len = 0;
+      return spill_[cls].stack.reserve(~std::uint32_t{0}, target < want ? target : want, &ignored);
+    }
   }
-  return spill_[cls].stack.length();
+  if constexpr (Cfg::Quirks::kFlowReadThenPush) {  // deliberately racy (test-only)
+    std::uint32_t ignored;
+    *len = spill_[cls].stack.length();
+    const std::uint32_t room = *len < target ? target - *len : 0;
+    return spill_[cls].stack.reserve(~std::uint32_t{0}, room < want ? room : want, &ignored);
+  }
+  return spill_[cls].stack.reserve(target, want, len);
 }
 
 template <class Cfg>
@@ -86,16 +99,15 @@ void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcep
   auto& f = h->front[cls];
   void** slots = h->cached[cls];
   const std::uint32_t half = f.capacity / 2;
-  const std::uint32_t len = flow_length(cls);
   const std::uint32_t target = opt_.spill_target;
-  const std::uint32_t room = len < target ? target - len : 0;
-  const std::uint32_t to_spill = room < half ? room : half;
+  std::uint32_t len;
+  const std::uint32_t to_spill = reserve_spill(cls, half, &len);
   if constexpr (!Cfg::Quirks::kSkipFreeOverflowCount) tel_.tiny_class.free_overflow[cls].inc();
   if (to_spill) {
     using Link = typename SpillStack<A>::Link;
     for (std::uint32_t i = 0; i + 1 < to_spill; ++i)
       cell_at<Link>(slots[i]).store(reinterpret_cast<std::uintptr_t>(slots[i + 1]), std::memory_order_relaxed);
-    spill_[cls].stack.push_chain(slots[0], slots[to_spill - 1], to_spill);
+    spill_[cls].stack.publish_chain(slots[0], slots[to_spill - 1]);
     tel_.tiny_class.spill_pushed[cls].inc(to_spill);
   }
   for (std::uint32_t i = to_spill; i < half; ++i) return_block(h, slots[i]);

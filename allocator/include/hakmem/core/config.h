@@ -24,6 +24,10 @@ struct NoQuirks {
   // A counter site that random op mixes never reach: the free_overflow increment is skipped.
   // Counter exactness must catch it through its directed workloads (it cannot without them).
   static constexpr bool kSkipFreeOverflowCount = false;
+  // Flow control as a read of the spill length followed by a push: two threads that overflow
+  // at once both see the same room and push past the target together (a stress run once found
+  // 288 blocks against 256). The checker's two-spiller scenario must report it.
+  static constexpr bool kFlowReadThenPush = false;
   // A lock-order inversion: prefork takes the arena lock before the pool locks, while a pool
   // refill holds its class lock and then takes the arena lock. The checker's fork scenario
   // must report the two spinners.
@@ -36,6 +40,10 @@ struct NoQuirks {
 
 struct Phase28Quirk : NoQuirks {
   static constexpr bool kFlowLengthIsTelemetry = true;
+};
+
+struct FlowReadThenPushQuirk : NoQuirks {
+  static constexpr bool kFlowReadThenPush = true;
 };
 
 struct SkipOverflowCountQuirk : NoQuirks {

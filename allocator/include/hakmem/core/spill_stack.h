@@ -34,6 +34,29 @@ class SpillStack {
   // Pushes the chain first -> ... -> last (already linked through link_of) of n blocks.
   void push_chain(void* first, void* last, std::uint32_t n) noexcept {
     len_.fetch_add(n, std::memory_order_relaxed);
+    publish_chain(first, last);
+  }
+
+  // Flow control that holds with threads overflowing at once: raises the length by the most
+  // blocks, up to `want`, that keep it within `limit`, and returns that number (0: no room).
+  // *seen is the length it raised from. A read of length() followed by push_chain() lets two
+  // threads both see the same room and push past the limit together (a stress run caught 288
+  // blocks against a target of 256). The caller then publishes exactly that many blocks with
+  // publish_chain(): the length is raised before the chain is published, as push_chain does.
+  std::uint32_t reserve(std::uint32_t limit, std::uint32_t want, std::uint32_t* seen) noexcept {
+    std::uint32_t cur = len_.load(std::memory_order_relaxed);
+    for (;;) {
+      const std::uint32_t room = cur < limit ? limit - cur : 0;
+      const std::uint32_t n = room < want ? room : want;
+      if (n == 0 || len_.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed, std::memory_order_relaxed)) {
+        *seen = cur;
+        return n;
+      }
+    }
+  }
+
+  // Publishes a chain whose blocks reserve() has counted already.
+  void publish_chain(void* first, void* last) noexcept {
     std::uint64_t old = head_.load(std::memory_order_relaxed);
     for (;;) {
       link_of(last).store(pointer_of(old), std::memory_order_relaxed);
