@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "front_cache_checks.h"
 #include "test_config.h"
 
 namespace hakmem::test {
@@ -29,6 +30,8 @@ std::uint32_t spill_some_c0_blocks(TracedAllocator& a) {
   for (void* p : blocks) a.free(p);
   return a.spill(0).length();
 }
+
+TEST(FrontCache, EachClassCachesItsOwnBlocks) { each_class_caches_its_own_blocks<TestAllocator>(); }
 
 TEST(FrontCache, AFreedBlockIsTheNextOneHandedOut) {
   TestAllocator a(small_options());

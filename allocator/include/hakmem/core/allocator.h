@@ -150,7 +150,7 @@ class Allocator {
 
   // tiny (allocator_tiny.h)
   void* tiny_alloc(unsigned cls) noexcept;
-  static void* pop_front(HeapT* h, std::size_t cls) noexcept;
+  static void* pop_front(FrontCache& f) noexcept;
   void count_front_hit(std::size_t cls) noexcept {
     tel_.tiny_class.alloc_hit[cls].inc();
     tel_.unified_cache.hits.inc();
@@ -163,7 +163,7 @@ class Allocator {
   [[gnu::noinline]] void free_not_tiny(void* p, SuperslabHeader* ss) noexcept;
   Slab* validate_tiny(const void* p, SuperslabHeader* ss, const char* op) noexcept;
   Slab* validate_tiny_block(const void* p, SuperslabHeader* ss, const char* op) noexcept;
-  [[gnu::noinline]] void front_overflow(HeapT* h, unsigned cls, void* freed) noexcept;
+  [[gnu::noinline]] void front_overflow(HeapT* h, const Slab* s, void* freed) noexcept;
   void return_block(HeapT* h, void* p) noexcept;
   void batch_remote(HeapT* h, HeapT* dest, void* p) noexcept;
   void flush_batch(HeapT* h) noexcept;
@@ -277,7 +277,7 @@ inline void* Allocator<Cfg>::malloc(std::size_t size) noexcept {
 template <class Cfg>
 inline void* Allocator<Cfg>::tiny_alloc(unsigned cls) noexcept {
   if (HeapT* h = heap(); HAKMEM_LIKELY(h != nullptr)) {
-    if (void* p = pop_front(h, cls); HAKMEM_LIKELY(p != nullptr)) {
+    if (void* p = pop_front(h->front[cls]); HAKMEM_LIKELY(p != nullptr)) {
       count_front_hit(cls);
       return p;
     }
@@ -285,13 +285,12 @@ inline void* Allocator<Cfg>::tiny_alloc(unsigned cls) noexcept {
   return tiny_alloc_slow(cls);
 }
 
-// The newest block of h's front cache of `cls`, marked live; nullptr if the cache is empty.
+// The newest block of front cache f, marked live; nullptr if the cache is empty.
 template <class Cfg>
-inline void* Allocator<Cfg>::pop_front(HeapT* h, std::size_t cls) noexcept {
-  auto& f = h->front[cls];
-  const std::uint32_t n = f.count;
+inline void* Allocator<Cfg>::pop_front(FrontCache& f) noexcept {
+  const std::size_t n = f.count;
   if (HAKMEM_UNLIKELY(n == 0)) return nullptr;
-  void* p = h->cached[cls][n - 1];
+  void* p = f.slots[n - 1];
   f.count = n - 1;
   mark_live(p);
   return p;
@@ -303,9 +302,9 @@ inline void* Allocator<Cfg>::malloc_from_thread_cache(std::size_t size) noexcept
   static_assert(!TraceT::kOn, "a traced malloc goes through malloc(), which records it");
   auto* h = static_cast<HeapT*>(Ctx::template slot<Allocator>().heap);
   if (HAKMEM_UNLIKELY(h == nullptr || size > kMaxTiny)) return nullptr;
-  const std::size_t cls = tiny_class_of_small(size);
-  void* p = pop_front(h, cls);
-  if (HAKMEM_LIKELY(p != nullptr)) static_cast<Allocator*>(const_cast<void*>(h->instance))->count_front_hit(cls);
+  void* p = pop_front(h->front_at(tiny_front_offset_of_small(size)));
+  if (HAKMEM_LIKELY(p != nullptr))  // the class is computed only where the counter is compiled in
+    static_cast<Allocator*>(const_cast<void*>(h->instance))->count_front_hit(tiny_class_of_small(size));
   return p;
 }
 
@@ -380,10 +379,10 @@ inline void Allocator<Cfg>::tiny_free_valid(void* p, SuperslabHeader* ss, Slab* 
   // A tiny superslab's owner is never null, so a thread without a heap takes the remote path.
   if (HAKMEM_LIKELY(ss->owner == h)) {
     if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kFront, p, 0, 0);
-    auto& f = h->front[cls];
-    const std::uint32_t n = f.count;
-    if (HAKMEM_UNLIKELY(n == f.capacity)) return front_overflow(h, cls, p);
-    h->cached[cls][n] = p;
+    auto& f = h->front_at(Cfg::Quirks::kFreeIntoFirstClassCache ? 0 : s->front_offset);
+    const std::size_t n = f.count;
+    if (HAKMEM_UNLIKELY(n == f.capacity)) return front_overflow(h, s, p);  // it reads the class: none here
+    f.slots[n] = p;
     f.count = n + 1;
     tel_.tiny_class.free_hit[cls].inc();
     return;

@@ -104,6 +104,9 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     unsigned used = 0;
     for (Slab& s : ss->slabs) {
       if (s.cls == kNoClass) continue;
+      if (s.front_offset != front_offset_of(s.cls))
+        err.add("superslab %zu slab %u: class C%u but front offset %u (frees would cache its blocks in another class)",
+                i, s.index, s.cls, s.front_offset);
       ++used;
       ++r->tiny_slabs;
       s.check_transit = 0;
@@ -117,10 +120,12 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   }
 
   // Blocks in transit: front caches, remote lists, spill queues.
-  auto transit = [&](void* p, const char* where) {
+  // `cls`: the class of the structure p waits in (front caches and spill queues are per class).
+  auto transit = [&](void* p, const char* where, unsigned cls = kNoClass) {
     if (Slab* s = locate(p, where)) {
       ++s->check_transit;
       ++r->tiny_transit_blocks;
+      if (cls != kNoClass && s->cls != cls) err.add("%s of C%u: block %p is of class C%u", where, cls, p, s->cls);
     }
   };
   for (HeapT* h = all_heaps_; h; h = h->next_all) {
@@ -131,7 +136,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       continue;
     }
     for (unsigned c = 0; c < kTinyClassCount; ++c)
-      for (std::uint32_t k = 0; k < h->front[c].count; ++k) transit(h->cached[c][k], "front cache");
+      for (std::uint32_t k = 0; k < h->front[c].count; ++k) transit(h->front[c].slots[k], "front cache", c);
     for (void* p = h->remote.peek_quiescent(); p; p = RemoteList<A>::next(p)) {
       transit(p, "remote list");
       ++r->remote_pending;
@@ -143,7 +148,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     }
   }
   for (unsigned c = 0; c < kTinyClassCount; ++c) {
-    const std::uint32_t n = spill_[c].stack.for_each_quiescent([&](void* p) { transit(p, "spill queue"); });
+    const std::uint32_t n = spill_[c].stack.for_each_quiescent([&](void* p) { transit(p, "spill queue", c); });
     r->spill_length[c] = spill_[c].stack.length();
     r->spill_blocks[c] = n;
     if (n != spill_[c].stack.length())

@@ -60,7 +60,7 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
   tel_.unified_cache.refill_cycles.inc();
 
   auto& f = h->front[cls];
-  void** slots = h->cached[cls];
+  void** slots = f.slots;
   h->refilled[cls] = true;
   flush_batch(h);  // a refill is rare enough to bound how long gathered frees wait
   const std::uint32_t from_remote = drain_remote(h);
@@ -90,14 +90,16 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
   return p;
 }
 
-// The front cache of `cls` is full: its older half leaves, then `freed` goes in. Flow control:
-// push to the spill queue while its length is below the target; the rest goes back to slabs
-// (or owners). If the class was refilled since its last overflow, the cache doubles (up to
-// kFrontCapacityMax). Out of line, so the free fast path stays small.
+// The front cache of the class of `freed` (and of its slab s) is full: its older half leaves,
+// then `freed` goes in. Flow control: push to the spill queue while its length is below the
+// target; the rest goes back to slabs (or owners). If the class was refilled since its last
+// overflow, the cache doubles (up to kFrontCapacityMax). Out of line, so the free fast path
+// stays small.
 template <class Cfg>
-void Allocator<Cfg>::front_overflow(HeapT* h, unsigned cls, void* freed) noexcept {
+void Allocator<Cfg>::front_overflow(HeapT* h, const Slab* s, void* freed) noexcept {
+  const unsigned cls = s->cls;
   auto& f = h->front[cls];
-  void** slots = h->cached[cls];
+  void** slots = f.slots;
   const std::uint32_t half = f.capacity / 2;
   const std::uint32_t target = opt_.spill_target;
   std::uint32_t len;
@@ -271,6 +273,7 @@ Slab* Allocator<Cfg>::acquire_slab(HeapT* h, unsigned cls) noexcept {
   s->prev = s->next = nullptr;
   s->listed = false;
   s->cls = static_cast<std::uint8_t>(cls);
+  s->front_offset = front_offset_of(cls);
   ++ss->slabs_used;
   if constexpr (TraceT::kOn)
     trace_.record({Ev::kSlabAcquire, Path::kSlab, std::uint8_t(cls), ss->region, i * kSlabSize, 0, 0, 0});
@@ -322,7 +325,7 @@ template <class Cfg>
 void Allocator<Cfg>::flush_heap(HeapT* h) noexcept {
   for (unsigned c = 0; c < kTinyClassCount; ++c) {
     auto& f = h->front[c];
-    for (std::uint32_t i = 0; i < f.count; ++i) return_block(h, h->cached[c][i]);
+    for (std::uint32_t i = 0; i < f.count; ++i) return_block(h, f.slots[i]);
     if constexpr (TraceT::kOn)
       if (f.count) trace_.record({Ev::kSlabReturn, Path::kSlab, std::uint8_t(c), 0, 0, f.count, 1, 0});
     f.count = 0;

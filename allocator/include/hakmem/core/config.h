@@ -36,6 +36,10 @@ struct NoQuirks {
   // fields are Plain cells, so the checker's locked-path scenarios must report a data race.
   static constexpr bool kPoolTakeUnlocked = false;
   static constexpr bool kRegistryInsertUnlocked = false;
+  // A slab record naming the wrong front cache: every tiny free caches its block in C0's cache,
+  // so C0 requests get bigger blocks and the other classes never see theirs again. The heap
+  // check's per-class test of cached blocks must catch it.
+  static constexpr bool kFreeIntoFirstClassCache = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -48,6 +52,10 @@ struct FlowReadThenPushQuirk : NoQuirks {
 
 struct SkipOverflowCountQuirk : NoQuirks {
   static constexpr bool kSkipFreeOverflowCount = true;
+};
+
+struct FreeIntoFirstClassCacheQuirk : NoQuirks {
+  static constexpr bool kFreeIntoFirstClassCache = true;
 };
 
 struct PreforkOrderQuirk : NoQuirks {

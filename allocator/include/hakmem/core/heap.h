@@ -3,6 +3,8 @@
 // adopts it (with its superslabs and whatever remote frees arrived meanwhile). So a block's
 // owner (superslab -> heap) never dangles and remote frees never need the owner to be alive.
 #pragma once
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "hakmem/core/remote_list.h"
@@ -15,14 +17,40 @@ inline constexpr std::uint32_t kHotboxCapacity = 8;  // pool v2 blocks kept per 
 inline constexpr std::uint32_t kRemoteBatch = 64;   // remote frees gathered before one push
 inline constexpr std::uint32_t kHotboxRefill = 4;
 
+// The unified cache of one tiny class: a LIFO of free blocks, slots[0..count). The count sits
+// just before the slots, so the hit paths address both from one pointer (slot n - 1 is at byte
+// 8n + 8), and that pointer is the heap's plus a byte offset the hit paths load ready-made: malloc
+// from kTinyFrontOffset, free from its slab record. Counts apart from the slots, indexed by class,
+// cost malloc's hit 2 and free's 4 more instructions.
+struct FrontCache {
+  std::size_t count = 0;  // words, as the slot index they are: no zero-extending copy
+  std::size_t capacity = 0;
+  void* slots[kMaxFrontCapacity];
+};
+
+// Where class `cls`'s cache sits in Heap::front, in bytes.
+constexpr std::uint16_t front_offset_of(unsigned cls) noexcept {
+  return static_cast<std::uint16_t>(cls * sizeof(FrontCache));
+}
+static_assert(front_offset_of(kTinyClassCount - 1) == (kTinyClassCount - 1) * sizeof(FrontCache), "fits 16 bits");
+
+namespace detail {
+constexpr std::array<std::uint16_t, kTinyTable.size()> make_front_offset_table() {
+  std::array<std::uint16_t, kTinyTable.size()> t{};
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = front_offset_of(kTinyTable[i]);
+  return t;
+}
+inline constexpr auto kTinyFrontOffset = make_front_offset_table();
+}  // namespace detail
+
+// front_offset_of(tiny_class_of_small(size)) in one table load.
+inline std::uint32_t tiny_front_offset_of_small(std::size_t size) noexcept {
+  return detail::kTinyFrontOffset[(size + 15) >> 4];
+}
+
 template <class A>
 struct Heap {
-  // The unified cache of one tiny class: a LIFO of free blocks, cached[cls][0..count). The
-  // eight counts and capacities share one cache line, so a hit touches it and one slot.
-  struct Front {
-    std::uint32_t count = 0;
-    std::uint32_t capacity = 0;
-  };
+  using Front = FrontCache;
   struct ClassSlabs {
     Slab* current = nullptr;  // the slab refills take from first
     Slab* partial = nullptr;  // other slabs with free blocks (doubly linked)
@@ -42,7 +70,6 @@ struct Heap {
   };
 
   Front front[kTinyClassCount];
-  void* cached[kTinyClassCount][kMaxFrontCapacity];
   bool refilled[kTinyClassCount] = {};  // a refill since the class's last overflow
   RemoteBatch batch;
   ClassSlabs slabs[kTinyClassCount];
@@ -57,6 +84,10 @@ struct Heap {
   std::uint32_t map_bytes = 0;
   // Other threads push here; keep it off the owner's hot cache lines.
   alignas(64) RemoteList<A> remote;
+
+  Front& front_at(std::uint32_t offset) noexcept {
+    return *reinterpret_cast<Front*>(reinterpret_cast<char*>(front) + offset);
+  }
 
   explicit Heap(std::uint32_t capacity_divisor = 1) noexcept {
     for (unsigned c = 0; c < kTinyClassCount; ++c) front[c].capacity = kFrontCapacity[c] / capacity_divisor;

@@ -36,7 +36,7 @@ struct Slab {
   // shape
   std::uint8_t cls = kNoClass;
   std::uint8_t index = 0;
-  bool listed = false;  // (owner) on the partial list or the current slab
+  std::uint16_t front_offset = 0;  // front_offset_of(cls): where free finds the class's cache
   std::uint32_t block_size = 0;
   std::uint32_t reciprocal = 0;  // ceil(2^32 / block_size): exact division for offsets < 2^17
   std::uint32_t capacity = 0;
@@ -50,7 +50,8 @@ struct Slab {
   // carved * block_size: a free's offset from data_start is below it exactly when it points
   // into a block that was handed out, so one compare replaces two.
   std::atomic<std::uint32_t> carved_bytes{0};
-  std::uint32_t check_transit = 0;  // scratch of the heap check (quiescent only)
+  std::uint16_t check_transit = 0;  // scratch of the heap check (quiescent only; <= capacity)
+  bool listed = false;              // (owner) on the partial list or the current slab
 
   void set_carved(std::uint32_t n) noexcept {
     carved.store(n, std::memory_order_relaxed);
