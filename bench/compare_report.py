@@ -3,16 +3,23 @@ printed as one table and written as OUT/medians.tsv, OUT/geomean.tsv, OUT/result
 chart OUT/compare.png.
 
 usage: /usr/bin/python3 compare_report.py OUT "ALLOCATORS..." "BENCHMARKS..."
+       /usr/bin/python3 compare_report.py selftest
 
 Directions, the same everywhere:
   speed ratio  = hakmem ops/s / allocator ops/s   (> 1: hakmem is faster than that allocator)
   RSS ratio    = allocator peak RSS / mimalloc's  (> 1: more memory than mimalloc)
+  paired ratio = median over reps of hakmem's run / x's run of the same rep (they ran back to back),
+                 with a bootstrap 95% interval; on a host whose load drifts between reps it is the
+                 steadier estimate: the drift divides out of each pair, not of the medians.
 """
 import json
 import math
 import os
 import statistics
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ab_stats import bootstrap_ci  # noqa: E402  (the A/B method's percentile bootstrap)
 
 
 def load_runs(path):
@@ -44,14 +51,32 @@ def summarize(runs, allocators, benches, suite):
                 rows.append({"suite": suite.get(b, "?"), "bench": b, "allocator": a, "failed": True})
                 continue
             speeds = runs[(b, a)][0]
+            paired = paired_ratios(runs.get((b, "hakmem"), ([], []))[0], speeds)
             rows.append({
                 "suite": suite[b], "bench": b, "allocator": a, "failed": False, "reps": len(speeds),
                 "ops_per_s": med[a], "spread": (max(speeds) - min(speeds)) / med[a] if med[a] else None,
                 "maxrss_kb": rss[a],
                 "speed_ratio": med["hakmem"] / med[a] if "hakmem" in med and med[a] else None,
                 "rss_ratio": rss[a] / rss["mimalloc"] if "mimalloc" in rss and rss["mimalloc"] else None,
+                **paired_summary(paired),
             })
     return rows
+
+
+def paired_ratios(hakmem, other):
+    """hakmem's ops/s over x's, rep by rep; None unless both have every rep (a failed run would
+    shift the pairs)."""
+    if not hakmem or len(hakmem) != len(other) or any(v <= 0 for v in other):
+        return None
+    return [h / x for h, x in zip(hakmem, other)]
+
+
+def paired_summary(pairs):
+    if not pairs:
+        return {"paired_ratio": None, "paired_ci": None, "wins": None}
+    lo, hi = bootstrap_ci(pairs) if len(pairs) >= 3 else (None, None)
+    return {"paired_ratio": statistics.median(pairs), "paired_ci": None if lo is None else [lo, hi],
+            "wins": sum(1 for r in pairs if r > 1)}
 
 
 def geomeans(rows, allocators):
@@ -62,6 +87,7 @@ def geomeans(rows, allocators):
             mine = [r for r in rows if r["suite"] == s and r["allocator"] == a and not r["failed"]]
             out.append({"suite": s, "allocator": a, "benchmarks": len(mine),
                         "speed_ratio": geomean([r["speed_ratio"] for r in mine]),
+                        "paired_ratio": geomean([r["paired_ratio"] for r in mine]),
                         "rss_ratio": geomean([r["rss_ratio"] for r in mine])})
     return out
 
@@ -70,21 +96,32 @@ def fmt(v, spec, missing="n/a"):
     return missing if v is None else format(v, spec)
 
 
+def fmt_paired(r):
+    if r["paired_ratio"] is None:
+        return "n/a"
+    ci = r["paired_ci"]
+    return f"{r['paired_ratio']:.2f}" + (f" [{ci[0]:.2f},{ci[1]:.2f}]" if ci else "")
+
+
 def print_table(rows, gms):
     print(f"\n{'suite':<9} {'benchmark':<22} {'allocator':<9} {'ops/s':>13} {'spread':>6} "
-          f"{'maxRSS MiB':>10} {'hakmem/x':>8} {'RSS/mim':>7}")
+          f"{'maxRSS MiB':>10} {'hakmem/x':>8} {'paired [95% CI]':>18} {'wins':>5} {'RSS/mim':>7}")
     for r in rows:
         if r["failed"]:
             print(f"{r['suite']:<9} {r['bench']:<22} {r['allocator']:<9} {'FAIL':>13}")
             continue
+        wins = "" if r["wins"] is None else f"{r['wins']}/{r['reps']}"
         print(f"{r['suite']:<9} {r['bench']:<22} {r['allocator']:<9} {r['ops_per_s']:>13.0f} "
               f"{fmt(r['spread'] * 100, '.0f') + '%':>6} {r['maxrss_kb'] / 1024:>10.1f} "
-              f"{fmt(r['speed_ratio'], '.2f'):>8} {fmt(r['rss_ratio'], '.2f'):>7}")
+              f"{fmt(r['speed_ratio'], '.2f'):>8} {fmt_paired(r):>18} {wins:>5} {fmt(r['rss_ratio'], '.2f'):>7}")
     print("\ngeometric means per suite (over its benchmarks):")
-    print(f"{'suite':<9} {'allocator':<9} {'hakmem/x speed':>14} {'x RSS/mimalloc':>14}")
+    print(f"{'suite':<9} {'allocator':<9} {'hakmem/x speed':>14} {'paired':>7} {'x RSS/mimalloc':>14}")
     for g in gms:
-        print(f"{g['suite']:<9} {g['allocator']:<9} {fmt(g['speed_ratio'], '.2f'):>14} {fmt(g['rss_ratio'], '.2f'):>14}")
+        print(f"{g['suite']:<9} {g['allocator']:<9} {fmt(g['speed_ratio'], '.2f'):>14} "
+              f"{fmt(g['paired_ratio'], '.2f'):>7} {fmt(g['rss_ratio'], '.2f'):>14}")
     print("hakmem/x = hakmem ops/s / allocator x's ops/s: > 1.00 means hakmem is FASTER than x, < 1.00 slower.\n"
+          "paired   = median over reps of hakmem / x within one rep (run back to back), bootstrap 95% interval;\n"
+          "           wins = reps in which hakmem was faster. Steadier than the medians when the load drifts.\n"
           "RSS/mim  = x's peak RSS / mimalloc's (median over reps; redis: the server's VmHWM).\n"
           "spread   = (max - min) / median of x's ops/s over the reps: above ~20%, run again or --long.")
 
@@ -153,7 +190,43 @@ def chart(path, rows, gms, allocators):
     plt.close(fig)
 
 
+def selftest():
+    """Synthetic runs whose answers are known. b: the load halves every other rep and hakmem is
+    10% faster within every rep. c: three reps whose load differs (hakmem 110 vs 100, 60 vs 50,
+    80 vs 100): the medians (80 against 100) say hakmem is slower, the pairs (1.1, 1.2, 0.8) that
+    it won 2 of 3 with a median of 1.1."""
+    load = [1.0 if i % 2 == 0 else 0.5 for i in range(11)]
+    runs = {("b", "hakmem"): ([110.0 * d for d in load], [1.0] * 11), ("b", "x"): ([100.0 * d for d in load], [1.0] * 11),
+            ("c", "hakmem"): ([110.0, 60.0, 80.0], [1.0] * 3), ("c", "x"): ([100.0, 50.0, 100.0], [1.0] * 3)}
+    rows = {(r["bench"], r["allocator"]): r for r in summarize(runs, ["hakmem", "x"], ["b", "c"], {"b": "s", "c": "s"})}
+    checks = [
+        ("paired ratio of steady pairs", rows[("b", "x")]["paired_ratio"], 1.10),
+        ("wins of steady pairs", rows[("b", "x")]["wins"], 11),
+        ("interval of equal pairs", rows[("b", "x")]["paired_ci"], [1.10, 1.10]),
+        ("hakmem against itself", rows[("b", "hakmem")]["paired_ratio"], 1.0),
+        ("median ratio of drifting reps", rows[("c", "x")]["speed_ratio"], 0.8),
+        ("paired ratio of drifting reps", rows[("c", "x")]["paired_ratio"], 1.1),
+        ("wins of drifting reps", rows[("c", "x")]["wins"], 2),
+        ("pairs need every rep", paired_ratios([1.0, 2.0], [1.0]), None),
+    ]
+    bad = 0
+    for name, got, want in checks:
+        if isinstance(want, (float, list)):
+            g = got if isinstance(got, list) else [got]
+            w = want if isinstance(want, list) else [want]
+            same = None not in g and len(g) == len(w) and all(abs(a - b) < 1e-9 for a, b in zip(g, w))
+        else:
+            same = got == want
+        if not same:
+            print(f"selftest FAIL: {name}: got {got}, want {want}")
+            bad += 1
+    print(f"selftest: {len(checks) - bad} of {len(checks)} checks passed")
+    return 1 if bad else 0
+
+
 def main():
+    if sys.argv[1:] == ["selftest"]:
+        return selftest()
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     out, allocators, benches = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
@@ -162,10 +235,13 @@ def main():
     gms = geomeans(rows, allocators)
     print_table(rows, gms)
     write_tsv(os.path.join(out, "medians.tsv"), rows,
-              ["suite", "bench", "allocator", "reps", "ops_per_s", "spread", "maxrss_kb", "speed_ratio", "rss_ratio"])
-    write_tsv(os.path.join(out, "geomean.tsv"), gms, ["suite", "allocator", "benchmarks", "speed_ratio", "rss_ratio"])
+              ["suite", "bench", "allocator", "reps", "ops_per_s", "spread", "maxrss_kb", "speed_ratio",
+               "paired_ratio", "paired_ci", "wins", "rss_ratio"])
+    write_tsv(os.path.join(out, "geomean.tsv"), gms,
+              ["suite", "allocator", "benchmarks", "speed_ratio", "paired_ratio", "rss_ratio"])
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump({"speed_ratio": "hakmem ops/s / allocator ops/s (>1: hakmem faster)",
+                   "paired_ratio": "median over reps of hakmem ops/s / allocator ops/s within a rep",
                    "rss_ratio": "allocator peak RSS / mimalloc peak RSS",
                    "medians": rows, "geomeans": gms,
                    "runs": {f"{b}/{a}": {"ops_per_s": v[0], "maxrss_kb": v[1]} for (b, a), v in runs.items()}},
