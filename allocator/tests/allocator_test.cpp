@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hakmem/core/stats.h"
+#include "slab_colour_checks.h"
 #include "test_config.h"
 
 namespace hakmem::test {
@@ -40,6 +41,26 @@ TEST(Allocator, TinyBlocksAreAlignedDistinctAndUsable) {
               static_cast<std::ptrdiff_t>(a.usable_size(ps[i - 1])));
   for (void* p : ps) a.free(p);
   EXPECT_EQ(checked(a).tiny_live_blocks, 0u);
+}
+
+TEST(Allocator, BigBlocksOfSuccessiveSlabsStartOnEveryCacheLineOffset) {
+  for (unsigned c = 0; c < kTinyClassCount; ++c)
+    if (tiny_slab_colours(kTinySizes[c]) > 1) big_blocks_spread_over_every_colour<TestAllocator>(c);
+}
+
+TEST(Allocator, AlignedRequestsBeyondTheColouredAlignmentAreStillAligned) {
+  TestAllocator a(small_options());
+  for (std::size_t align : {64, 128, 256, 512, 1024, 4096})
+    for (std::size_t size : {40, 100, 700, 1024}) {
+      std::vector<void*> held;  // over several slabs, so several colours
+      for (int i = 0; i < 200; ++i) {
+        void* p = a.aligned_alloc(align, size);
+        ASSERT_NE(p, nullptr);
+        ASSERT_EQ(reinterpret_cast<std::uintptr_t>(p) % align, 0u) << "aligned_alloc(" << align << ", " << size << ")";
+        held.push_back(p);
+      }
+      for (void* p : held) a.free(p);
+    }
 }
 
 TEST(Allocator, EveryPathAccountsToZeroAfterQuiescence) {

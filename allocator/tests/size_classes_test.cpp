@@ -45,11 +45,15 @@ TEST(SizeClasses, AlignedRequestsGetClassesWhoseBlocksAreAligned) {
       const unsigned c = tiny_class_aligned(size, align);
       if (c != kNoClass) {
         EXPECT_GE(kTinySizes[c], size);
-        EXPECT_EQ(natural_alignment(kTinySizes[c]) % align, 0u) << size << " " << align;
+        EXPECT_EQ(tiny_block_alignment(c) % align, 0u) << size << " " << align;
       }
     }
   EXPECT_EQ(natural_alignment(768), 256u);
-  EXPECT_EQ(tiny_class_aligned(700, 512), 7u);  // 1024: 768 is only 256-aligned
+  EXPECT_EQ(tiny_block_alignment(0), 16u);  // 16-byte blocks: 16-aligned in any slab
+  EXPECT_EQ(tiny_block_alignment(2), 64u);
+  EXPECT_EQ(tiny_block_alignment(7), 64u);  // coloured slabs start their data on any line
+  EXPECT_EQ(tiny_class_aligned(40, 64), 2u);
+  EXPECT_EQ(tiny_class_aligned(700, 128), kNoClass);  // the pool serves it
   EXPECT_EQ(tiny_class_aligned(100, 2048), kNoClass);
   EXPECT_EQ(kPoolSizes[pool_class_aligned(100, 2048)], 2048u);  // 1536 is only 512-aligned
   EXPECT_EQ(pool_class_aligned(100, 8192), kNoClass);  // pool blocks are at most 4 KiB aligned

@@ -265,7 +265,10 @@ Slab* Allocator<Cfg>::acquire_slab(HeapT* h, unsigned cls) noexcept {
   s->index = static_cast<std::uint8_t>(i);
   s->block_size = kTinySizes[cls];
   s->reciprocal = reciprocal_of(s->block_size);
-  s->data_start = i == 0 ? start + kHeaderBytes : start;
+  auto& cs = h->slabs[cls];
+  const std::uint32_t colour = Cfg::Quirks::kNoSlabColour ? 0 : cs.next_colour;
+  cs.next_colour = colour + 1 == tiny_slab_colours(s->block_size) ? 0 : colour + 1;
+  s->data_start = (i == 0 ? start + kHeaderBytes : start) + colour * kColourStep;
   s->capacity = static_cast<std::uint32_t>((start + kSlabSize - s->data_start) / s->block_size);
   s->set_carved(0);
   s->free_count = 0;

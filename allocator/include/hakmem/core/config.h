@@ -40,6 +40,9 @@ struct NoQuirks {
   // so C0 requests get bigger blocks and the other classes never see theirs again. The heap
   // check's per-class test of cached blocks must catch it.
   static constexpr bool kFreeIntoFirstClassCache = false;
+  // Slabs without colours: every slab of a class starts its data at the same cache-line offset,
+  // so big blocks crowd a few cache sets. The colouring test must catch it.
+  static constexpr bool kNoSlabColour = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -56,6 +59,10 @@ struct SkipOverflowCountQuirk : NoQuirks {
 
 struct FreeIntoFirstClassCacheQuirk : NoQuirks {
   static constexpr bool kFreeIntoFirstClassCache = true;
+};
+
+struct NoSlabColourQuirk : NoQuirks {
+  static constexpr bool kNoSlabColour = true;
 };
 
 struct PreforkOrderQuirk : NoQuirks {

@@ -54,6 +54,7 @@ struct Heap {
   struct ClassSlabs {
     Slab* current = nullptr;  // the slab refills take from first
     Slab* partial = nullptr;  // other slabs with free blocks (doubly linked)
+    std::uint32_t next_colour = 0;  // of the class's next slab (see tiny_slab_colours)
   };
   // Remote frees to one heap, gathered by the freeing thread and pushed as one chain: a thread
   // that frees many blocks of another (larson's lanes, consumers) makes one CAS on the owner's

@@ -67,17 +67,36 @@ constexpr bool pool_sizes_are_powers_of_two_and_midpoints() {
 }
 static_assert(pool_sizes_are_powers_of_two_and_midpoints(), "pool_class_of computes classes of this shape");
 
-// The alignment every block of a class has: the largest power of two dividing its size, capped
-// at the 4 KiB alignment of slab data starts.
+// The alignment every block of a class has in an uncoloured slab or pool superslab: the largest
+// power of two dividing its size, capped at the 4 KiB alignment of their data starts.
 constexpr std::size_t natural_alignment(std::size_t block_size) noexcept {
   std::size_t a = block_size & (~block_size + 1);
   return a > 4096 ? 4096 : a;
 }
 
+// Slab colouring. Blocks of a class of 128 bytes or more start at multiples of their size, so
+// over 64 KiB-aligned slabs their first lines (where users start reading) would all fall in the
+// few cache sets that offsets 0, bs, 2 bs, ... name: 1 in 16 sets for 1024-byte blocks. So the
+// data of such a slab starts colour x 64 bytes in, the colour counting up per slab of the class
+// (tiny_slab_colours of them), and the blocks of successive slabs fill the other sets.
+// random_mixed over 32768 slots ran 1.54x faster (paired A/B, 11 of 11). The price: at most one
+// block per slab, and tiny blocks are only 64-byte aligned (aligned requests beyond that take
+// the pool).
+inline constexpr std::size_t kColourStep = 64;
+constexpr std::uint32_t tiny_slab_colours(std::uint32_t block_size) noexcept {
+  return block_size >= 2 * kColourStep ? block_size / kColourStep : 1;
+}
+
+// The alignment every block of tiny class `cls` has, whatever its slab's colour.
+constexpr std::size_t tiny_block_alignment(unsigned cls) noexcept {
+  const std::size_t a = natural_alignment(kTinySizes[cls]);
+  return tiny_slab_colours(kTinySizes[cls]) > 1 && a > kColourStep ? kColourStep : a;
+}
+
 // Smallest tiny class that fits `size` and whose blocks are `align`-aligned, or kNoClass.
 inline unsigned tiny_class_aligned(std::size_t size, std::size_t align) noexcept {
   for (unsigned c = tiny_class_of(size); c < kTinyClassCount; ++c)
-    if (natural_alignment(kTinySizes[c]) >= align) return c;
+    if (tiny_block_alignment(c) >= align) return c;
   return kNoClass;
 }
 
