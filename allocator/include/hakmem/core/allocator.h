@@ -381,7 +381,7 @@ inline void Allocator<Cfg>::tiny_free_valid(void* p, SuperslabHeader* ss, Slab* 
     if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kFront, p, 0, 0);
     auto& f = h->front_at(Cfg::Quirks::kFreeIntoFirstClassCache ? 0 : s->front_offset);
     const std::size_t n = f.count;
-    if (HAKMEM_UNLIKELY(n == f.capacity)) return front_overflow(h, s, p);  // it reads the class: none here
+    if (HAKMEM_UNLIKELY(n == f.capacity)) return front_overflow(h, s, p);  // reads s->cls itself
     f.slots[n] = p;
     f.count = n + 1;
     tel_.tiny_class.free_hit[cls].inc();

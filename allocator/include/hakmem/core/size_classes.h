@@ -87,10 +87,10 @@ constexpr std::uint32_t tiny_slab_colours(std::uint32_t block_size) noexcept {
   return block_size >= 2 * kColourStep ? block_size / kColourStep : 1;
 }
 
-// The alignment every block of tiny class `cls` has, whatever its slab's colour.
+// The alignment every block of tiny class `cls` has, whatever its slab's colour: a coloured
+// class's blocks (>= 128 B, so naturally more aligned) keep only the colour step's.
 constexpr std::size_t tiny_block_alignment(unsigned cls) noexcept {
-  const std::size_t a = natural_alignment(kTinySizes[cls]);
-  return tiny_slab_colours(kTinySizes[cls]) > 1 && a > kColourStep ? kColourStep : a;
+  return tiny_slab_colours(kTinySizes[cls]) > 1 ? kColourStep : natural_alignment(kTinySizes[cls]);
 }
 
 // Smallest tiny class that fits `size` and whose blocks are `align`-aligned, or kNoClass.
