@@ -12,22 +12,22 @@ using ull = unsigned long long;
 constexpr int kTinyClasses = 8;
 }  // namespace
 
-unsigned long spill_target() {
-  const char* s = std::getenv("HAKMEM_BG_SPILL_TARGET");
-  return s && *s ? std::strtoul(s, nullptr, 10) : 256;
-}
-
 void audit_boundary(Run& run, FootprintTracker& fp) {
   hak_heap_report r{};
   if (!hak::heap_check(&r)) return;
   // Not quiescent (caches are full), but nothing runs: the stack and its length must agree,
   // and flow control may overshoot the target by at most one push per thread in flight.
-  const unsigned long long limit = spill_target() + static_cast<unsigned long long>(run.threads) + 1;
+  const unsigned long long limit = r.spill_target + static_cast<unsigned long long>(run.threads) + 1;
   for (int c = 0; c < kTinyClasses; ++c) {
-    if (r.spill_length[c] != r.spill_blocks[c] || r.spill_length[c] > limit) {
+    if (r.spill_length[c] != r.spill_blocks[c]) {
+      violation(run.rc, Check::Spill, -1, "round %d boundary, class %d: spill_length %llu, blocks on the stack %llu",
+                run.round.load(), c, static_cast<ull>(r.spill_length[c]), static_cast<ull>(r.spill_blocks[c]));
+    } else if (r.spill_length[c] > limit) {
       violation(run.rc, Check::Spill, -1,
-                "round %d boundary, class %d: spill_length %llu, blocks on the stack %llu (limit %llu)", run.round.load(),
-                c, static_cast<ull>(r.spill_length[c]), static_cast<ull>(r.spill_blocks[c]), limit);
+                "round %d boundary, class %d: spill_length %llu over the flow-control limit %llu (target %llu + %d "
+                "threads + 1)",
+                run.round.load(), c, static_cast<ull>(r.spill_length[c]), limit, static_cast<ull>(r.spill_target),
+                run.threads);
     }
   }
   fp.sample_mapped(r.mapped_bytes, "at a round boundary");

@@ -15,7 +15,4 @@ void audit_boundary(Run& run, FootprintTracker& fp);
 // and the footprint within its bound. Writes a short note (slabs, heaps, maps).
 void audit_final(Run& run, FootprintTracker& fp, char* note, std::size_t note_size);
 
-// The spill flow-control target in effect (HAKMEM_BG_SPILL_TARGET, default 256).
-unsigned long spill_target();
-
 }  // namespace stress

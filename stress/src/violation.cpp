@@ -23,7 +23,7 @@ constexpr Info kInfo[] = {
     {"inv3-usable-overlap", "invariant 3: the usable bytes of a block overlap another live block"},
     {"inv4-accounting", "invariant 4: heap accounting is wrong after quiescence"},
     {"inv5-remote", "invariant 5: freed blocks did not come back after quiescence"},
-    {"inv6-spill", "invariant 6: spill length disagrees with the spill stack"},
+    {"inv6-spill", "invariant 6: spill length disagrees with the spill stack, or passes the flow-control target"},
     {"inv7-footprint", "invariant 7: memory footprint above its bound"},
     {"inv7-creep", "invariant 7: memory footprint creeps up round after round"},
     {"inv8-os-fault", "invariant 8: OS failure not handled (NULL+ENOMEM, no leak, recovery)"},

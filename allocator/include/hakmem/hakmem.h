@@ -73,6 +73,7 @@ typedef struct hak_heap_report {
   uint64_t os_map_calls, os_unmap_calls, os_map_failures;
   uint64_t errors;               /* inconsistencies found by the walk (0 when healthy) */
   char first_error[192];         /* the first inconsistency: invariant, slab, values */
+  uint64_t spill_target;         /* the flow-control target spill_length is held to */
 } hak_heap_report;
 
 /* Walks every superslab, slab, cache and queue. Exact only at quiescence (after hak_quiesce()

@@ -62,6 +62,7 @@ class SpillFlood final : public Workload {
     hak_heap_report r{};
     if (!hak::heap_check(&r)) return;
     for (uint64_t len : r.spill_length) max_spill_ = len > max_spill_ ? len : max_spill_;
+    spill_target_ = r.spill_target;
   }
   void teardown(Run&) override { hak::set_bg_spill(false); }
   void finish(Run& run, char* note, std::size_t n) override {
@@ -69,8 +70,8 @@ class SpillFlood final : public Workload {
       std::snprintf(note, n, "bursts only (no spill queue to inspect)");
       return;
     }
-    std::snprintf(note, n, "spill max %llu/%lu, bg on %d rounds, %llu drains",
-                  static_cast<unsigned long long>(max_spill_), spill_target(), bg_rounds_,
+    std::snprintf(note, n, "spill max %llu/%llu, bg on %d rounds, %llu drains",
+                  static_cast<unsigned long long>(max_spill_), static_cast<unsigned long long>(spill_target_), bg_rounds_,
                   static_cast<unsigned long long>(drain_calls_.load()));
     if (max_spill_ == 0 && run.round >= 4 && run.violations.load() == 0) {
       violation(run.rc, Check::NotExercised, -1,
@@ -83,6 +84,7 @@ class SpillFlood final : public Workload {
   bool explicit_drains_ = false;
   int bg_rounds_ = 0;
   uint64_t max_spill_ = 0;
+  uint64_t spill_target_ = 0;  // from the heap report
   std::atomic<uint64_t> drain_calls_{0};
 };
 

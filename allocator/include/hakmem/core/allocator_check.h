@@ -147,6 +147,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       ++r->remote_pending;
     }
   }
+  r->spill_target = opt_.spill_target;
   for (unsigned c = 0; c < kTinyClassCount; ++c) {
     const std::uint32_t n = spill_[c].stack.for_each_quiescent([&](void* p) { transit(p, "spill queue", c); });
     r->spill_length[c] = spill_[c].stack.length();

@@ -9,7 +9,9 @@ namespace hakmem {
 
 struct Options {
   std::size_t arena_bytes = std::size_t{32} << 30;  // address space for superslabs (<= 64 GiB)
-  std::uint32_t spill_target = 256;                 // flow-control target per class
+  // Flow-control target per class. Small on purpose: a spilled block may next go to another
+  // thread, which then frees it remotely (numbers in docs/architecture.md, "flow control").
+  std::uint32_t spill_target = 32;
   bool bg_spill = false;                            // start the background drainer thread
   bool pool_v2 = false;                             // route mid-size through the v2 hotbox
   bool stats_dump = false;                          // dump telemetry at exit (production)
