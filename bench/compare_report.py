@@ -133,41 +133,61 @@ def write_tsv(path, rows, keys):
             f.write("\t".join("" if r.get(k) is None else str(r.get(k)) for k in keys) + "\n")
 
 
+def plotted(r):
+    """The ratio a chart bar shows for a row (or geomean): the paired one, with its interval, where
+    there is one; else the ratio of medians, marked so."""
+    if r.get("paired_ratio") is not None:
+        return r["paired_ratio"], r.get("paired_ci"), False
+    return r.get("speed_ratio"), None, True
+
+
+def chart_groups(rows, gms):
+    """What the chart draws: (label, {allocator: (ratio, interval or None)}, is_geomean) per
+    benchmark and per suite's geomean. Labels say when a bar is a ratio of medians."""
+    groups = []
+    for s in dict.fromkeys(r["suite"] for r in rows):
+        for b in dict.fromkeys(r["bench"] for r in rows if r["suite"] == s):
+            mine = [r for r in rows if r["bench"] == b and not r["failed"]]
+            bars = {r["allocator"]: plotted(r) for r in mine}
+            medians = any(m for _, _, m in bars.values())
+            groups.append((f"{s}/{b}" + (" (medians)" if medians else ""),
+                           {a: (v, ci) for a, (v, ci, _) in bars.items() if v is not None}, False))
+        gm = {g["allocator"]: plotted(g) for g in gms if g["suite"] == s}
+        groups.append((f"{s}: GEOMEAN", {a: (v, None) for a, (v, _, _) in gm.items() if v is not None}, True))
+    return groups
+
+
 def chart(path, rows, gms, allocators):
-    """Horizontal bars of hakmem's speed ratio to every other allocator, per benchmark and geomean
-    per suite, on a log axis (2x faster and 2x slower are the same length), 1.0 marked."""
+    """Horizontal bars of hakmem's paired speed ratio to every other allocator, with its 95%
+    interval, per benchmark and geomean per suite, on a log axis (2x faster and 2x slower are the
+    same length), 1.0 marked."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     others = [a for a in allocators if a != "hakmem"]
     colors = dict(zip(["glibc", "mimalloc", "jemalloc", "tcmalloc"], ["#7f7f7f", "#1f77b4", "#2ca02c", "#d62728"]))
-    groups = []  # (label, {allocator: ratio}, is_geomean)
-    for s in dict.fromkeys(r["suite"] for r in rows):
-        for b in dict.fromkeys(r["bench"] for r in rows if r["suite"] == s):
-            mine = [r for r in rows if r["bench"] == b and not r["failed"]]
-            # a median to distrust says so on its label (the table has the numbers)
-            noisy = any(r["spread"] is not None and r["spread"] > 0.25 for r in mine)
-            groups.append((f"{s}/{b}" + (" (spread>25%)" if noisy else ""),
-                           {r["allocator"]: r["speed_ratio"] for r in mine}, False))
-        groups.append((f"{s}: GEOMEAN", {g["allocator"]: g["speed_ratio"] for g in gms if g["suite"] == s}, True))
+    groups = chart_groups(rows, gms)
     bar_h = 0.8 / max(1, len(others))
     fig, ax = plt.subplots(figsize=(10, 0.22 * len(groups) * max(3, len(others)) + 1.5))
     ticks = []
-    for gi, (label, ratios, is_gm) in enumerate(groups):
+    for gi, (label, bars, is_gm) in enumerate(groups):
         y0 = gi
         ticks.append((y0, label, is_gm))
         if is_gm:
             ax.axhspan(y0 - 0.45, y0 + 0.45, color="#fff2cc", zorder=0)
         for oi, a in enumerate(others):
-            v = ratios.get(a)
-            if v is None:
+            if a not in bars:
                 continue
+            v, ci = bars[a]
             y = y0 - 0.4 + bar_h * (oi + 0.5)
             ax.barh(y, math.log10(v), height=bar_h * 0.9, left=0, color=colors.get(a, "#9467bd"),
                     label=a if gi == 0 else None, zorder=2)
-            ax.text(math.log10(v), y, f" {v:.2f}" if v >= 1 else f"{v:.2f} ", va="center",
-                    ha="left" if v >= 1 else "right", fontsize=6.5, zorder=3)
+            if ci:
+                ax.errorbar(math.log10(v), y, xerr=[[math.log10(v) - math.log10(ci[0])], [math.log10(ci[1]) - math.log10(v)]],
+                            fmt="none", ecolor="black", elinewidth=0.6, capsize=1.5, zorder=3)
+            ax.text(math.log10(ci[1] if ci and v >= 1 else ci[0] if ci else v), y, f" {v:.2f}" if v >= 1 else f"{v:.2f} ",
+                    va="center", ha="left" if v >= 1 else "right", fontsize=6.5, zorder=3)
     ax.axvline(0, color="black", linewidth=1.2, zorder=3)
     ax.set_yticks([t[0] for t in ticks])
     ax.set_yticklabels([t[1] for t in ticks], fontsize=8)
@@ -182,12 +202,22 @@ def chart(path, rows, gms, allocators):
     ax.set_xticks([math.log10(x) for x in xt])
     ax.set_xticklabels([f"{x:g}x" for x in xt])
     ax.set_xlabel("hakmem speed / other allocator's speed  (right of 1x: hakmem faster; left: hakmem slower)")
-    ax.set_title("hakmem vs other allocators: speed ratio per benchmark (median over reps)", pad=24)
+    ax.set_title("hakmem vs other allocators: paired speed ratio per benchmark\n"
+                 "(median over reps of hakmem / x within a rep; whiskers: bootstrap 95% interval)", pad=24)
     ax.grid(axis="x", linestyle=":", zorder=1)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(others), fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def chart_bar(rows, bench, allocator):
+    """The value the chart draws for (bench, allocator), for the self-test."""
+    flat = [r for r in rows.values()]
+    for label, bars, _ in chart_groups(flat, geomeans(flat, ["hakmem", allocator])):
+        if label.split("/", 1)[-1].split(" ")[0] == bench and allocator in bars:
+            return bars[allocator][0]
+    return None
 
 
 def selftest():
@@ -208,6 +238,8 @@ def selftest():
         ("paired ratio of drifting reps", rows[("c", "x")]["paired_ratio"], 1.1),
         ("wins of drifting reps", rows[("c", "x")]["wins"], 2),
         ("pairs need every rep", paired_ratios([1.0, 2.0], [1.0]), None),
+        ("the chart draws the pairs of drifting reps", chart_bar(rows, "c", "x"), 1.1),
+        ("the chart draws medians only without pairs", plotted({"paired_ratio": None, "speed_ratio": 0.8})[0], 0.8),
     ]
     bad = 0
     for name, got, want in checks:
