@@ -63,6 +63,11 @@ void OsLayer::decommit(void* p, std::size_t bytes) noexcept {
   observe(Call::kDecommit, p, bytes, true);
 }
 
+void OsLayer::purge(void* p, std::size_t bytes) noexcept {
+  madvise(p, bytes, MADV_DONTNEED);
+  purged_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
 void* OsLayer::map(std::size_t bytes) noexcept {
   void* p = nullptr;
   if (!injected_failure(Call::kMap, bytes)) {

@@ -43,7 +43,7 @@ TEST_F(BadFree, PoolAndLargeDoubleFrees) {
   void* mid = a.malloc(5000);
   a.free(mid);
   EXPECT_DEATH(a.free(mid), "double free");
-  void* big = a.malloc(100000);
+  void* big = a.malloc(200000);
   a.free(big);
   EXPECT_DEATH(a.free(big), "hakmem: free\\(0x[0-9a-f]+\\): double free \\(large block already freed");
   // Once its mapping has left the cache, the registry cannot tell a double free from a foreign

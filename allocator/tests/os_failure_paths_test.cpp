@@ -70,10 +70,10 @@ TEST(OsFailure, RegistryGrowthFailsWithEnomemAndKeepsTheMappingForReuse) {
   o.large_registry_slots = 8;  // the 5th live block grows the table
   TestAllocator a(o);
   std::vector<void*> live;
-  for (int i = 0; i < 4; ++i) live.push_back(a.malloc(100000));
+  for (int i = 0; i < 4; ++i) live.push_back(a.malloc(200000));
   const std::uint64_t maps = a.os().map_calls();
   // 1st map: the block's mapping; 2nd: the table's growth, which fails.
-  expect_enomem_then_success(a, 2, [&] { return a.malloc(100000); });
+  expect_enomem_then_success(a, 2, [&] { return a.malloc(200000); });
   EXPECT_EQ(a.os().map_calls(), maps + 2);  // the retry reused the cached mapping; growth mapped
   for (void* p : live) a.free(p);
   expect_clean_and_empty(a);

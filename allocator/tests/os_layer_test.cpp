@@ -74,7 +74,7 @@ TEST(OsLayer, EveryThirdMapFailingLosesNothing) {
   std::vector<void*> live;
   std::size_t nulls = 0;
   for (int i = 0; i < 3000; ++i) {
-    const std::size_t size = (i % 3 == 0) ? 40000 + i : (i % 3 == 1 ? 3000 : 900);
+    const std::size_t size = (i % 3 == 0) ? 140000 + i : (i % 3 == 1 ? 3000 : 900);
     void* p = a.malloc(size);
     if (p) {
       live.push_back(p);

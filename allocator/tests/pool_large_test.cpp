@@ -8,6 +8,7 @@
 
 #include "hakmem/core/stats.h"
 #include "large_cache_checks.h"
+#include "pool_purge_checks.h"
 #include "test_config.h"
 
 namespace hakmem::test {
@@ -19,6 +20,10 @@ TEST(Pool, MidSizesComeFromPoolClassesAndAreReused) {
   EXPECT_EQ(a.usable_size(p), 4096u);
   a.free(p);
   EXPECT_EQ(a.malloc(4000), p);  // v1 free list is LIFO
+}
+
+TEST(Pool, BlocksFreedBeyondTheKeepGiveTheirPagesBack) {
+  pool_blocks_freed_beyond_the_keep_are_purged<TestAllocator>();
 }
 
 TEST(Pool, V2HotboxIsUsedOnlyWhenEnabledAndItsCountersShowIt) {
@@ -86,13 +91,13 @@ TEST(Large, TheMappingCacheKeepsAtMostItsEntryBoundAndServesRequestsFromIt) {
   a.quiesce();
   const std::uint64_t baseline = a.os().mapped_bytes();
   std::vector<void*> blocks;
-  for (unsigned i = 0; i < kEntries + 8; ++i) blocks.push_back(a.malloc(100000));
+  for (unsigned i = 0; i < kEntries + 8; ++i) blocks.push_back(a.malloc(200000));
   const std::uint64_t each = (a.os().mapped_bytes() - baseline) / (kEntries + 8);
   for (void* p : blocks) a.free(p);
   EXPECT_EQ(a.os().mapped_bytes(), baseline + kEntries * each) << "the oldest 8 are unmapped";
   const std::uint64_t maps = a.os().map_calls();
   blocks.clear();
-  for (unsigned i = 0; i < kEntries; ++i) blocks.push_back(a.malloc(90000));  // fits 100000's mappings
+  for (unsigned i = 0; i < kEntries; ++i) blocks.push_back(a.malloc(180000));  // fits 200000's mappings
   EXPECT_EQ(a.os().map_calls(), maps) << "every request served from the cache";
   for (void* p : blocks) a.free(p);
   a.quiesce();

@@ -39,12 +39,13 @@ namespace {
 template <class Quirks>
 using AllocWith = hakmem::Allocator<hakmem::Config<0, CheckedAtomics, FiberContext, hakmem::NoTrace, Quirks>>;
 
-enum class Shape { kLargeMove, kArenaGrowth, kPool, kPoolV2, kHeapCreate, kForkHandlers };
+enum class Shape { kLargeMove, kArenaGrowth, kPool, kPoolV2, kPoolPurge, kHeapCreate, kForkHandlers };
 
-constexpr std::size_t kLarge = 48 << 10;          // one mapping each
+constexpr std::size_t kLarge = 160 << 10;         // one mapping each (beyond the pool)
 constexpr std::size_t kBigLarge = 320 << 10;      // realloc of it remaps (copy >= 256 KiB)
 constexpr std::size_t kBiggerLarge = 640 << 10;
 constexpr std::size_t kRegistrySlots = 8;         // grows when a 5th block is inserted
+constexpr std::size_t kPoolBig = 100000;          // the pool's 128 KiB class: it purges
 
 template <class Quirks>
 class LockedPathTest : public Test {
@@ -64,6 +65,7 @@ class LockedPathTest : public Test {
     o.superslab_cache = 0;                  // released superslabs are decommitted
     o.large_registry_slots = kRegistrySlots;
     o.pool_v2 = shape_ == Shape::kPoolV2;
+    if (shape_ == Shape::kPoolPurge) o.pool_keep_free_bytes = 1;  // keep what is in use, no more
     alloc_.emplace(o);
     for (auto& b : blocks_) b = Block{};
     Alloc& a = *alloc_;
@@ -75,6 +77,8 @@ class LockedPathTest : public Test {
     } else if (shape_ == Shape::kPool || shape_ == Shape::kPoolV2) {
       take(a, 0, a.malloc(4096), 4096);
       take(a, 1, a.malloc(8192), 8192);
+    } else if (shape_ == Shape::kPoolPurge) {
+      for (int i = 0; i < 3; ++i) take(a, i, a.malloc(kPoolBig), kPoolBig);
     } else if (shape_ == Shape::kArenaGrowth || shape_ == Shape::kHeapCreate) {
       take(a, 0, a.malloc(64), 64);
     }
@@ -90,6 +94,7 @@ class LockedPathTest : public Test {
       case Shape::kArenaGrowth: return arena_grower(a, t);
       case Shape::kPool:
       case Shape::kPoolV2: return pool_user(a, t);
+      case Shape::kPoolPurge: return t == 0 ? pool_purger(a) : pool_reuser(a);
       case Shape::kHeapCreate: return heap_creator(a, t);
       case Shape::kForkHandlers: return t == 0 ? fork_handlers(a) : fork_bystander(a);
     }
@@ -196,6 +201,21 @@ class LockedPathTest : public Test {
     if (t == 0) a.thread_exit();
   }
 
+  // t0's second free leaves more free than in use: the oldest free block is purged outside the
+  // class lock, on no list, while t1 takes blocks (resident, purged or carved: a commit that
+  // may fail) and frees them, the last with nothing of the class in use.
+  void pool_purger(Alloc& a) {
+    free_slot(a, 0);
+    free_slot(a, 1);
+  }
+  void pool_reuser(Alloc& a) {
+    malloc_into(a, 8, kPoolBig);
+    free_slot(a, 2);
+    malloc_into(a, 9, kPoolBig);
+    free_slot(a, 8);
+    free_slot(a, 9);
+  }
+
   // t0 and t1 each need a heap (a map that may fail: then malloc says ENOMEM and a second try
   // may succeed); t0 exits so t2 may adopt its heap or the main one. Every thread exits at
   // the end: a remote free that reaches a live heap after its last drain stays pending.
@@ -246,6 +266,8 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
       "two heaps take fresh superslabs at once (commit under the arena lock), one may fail");
   add("alloc.pool.2t", Shape::kPool, 1, "pool v1 per-class locks, frees from another heap, one OS call may fail");
   add("alloc.pool_v2.2t", Shape::kPoolV2, 1, "the pool v2 hotbox under the same races");
+  add("alloc.pool_purge.2t", Shape::kPoolPurge, 1,
+      "a free purges the class's oldest free block outside its lock while another thread reuses blocks");
   add("alloc.heap_create.3t", Shape::kHeapCreate, 1, "heap creation may fail; exit and adoption race");
   add("alloc.fork_handlers.2t", Shape::kForkHandlers, 0,
       "prefork/postfork_parent take every lock while another thread allocates");
@@ -255,6 +277,9 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
       true);
   add<hakmem::PoolTakeUnlockedQuirk>("decoy.alloc.pool_take_unlocked", Shape::kPool, 1,
                                      "pool v1 takes blocks without its class lock: a data race", true);
+  add<hakmem::PurgeListUnlockedQuirk>("decoy.alloc.pool_purge_list_unlocked", Shape::kPoolPurge, 1,
+                                       "pool v1's free pushes purged blocks without its class lock: a data race",
+                                       true);
   add<hakmem::RegistryInsertUnlockedQuirk>("decoy.alloc.registry_insert_unlocked", Shape::kLargeMove, 1,
                                            "the large registry inserts without its lock: a data race", true);
   add<hakmem::PreforkOrderQuirk>("decoy.alloc.prefork_lock_order", Shape::kForkHandlers, 0,

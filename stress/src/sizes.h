@@ -1,5 +1,5 @@
 // Request sizes, by hakmem's classes: tiny C0..C7 (16..1024 B), the mid-size pool
-// (up to 32 KiB) and large blocks (mapped on their own). The black-box targets see the same
+// (up to 128 KiB) and large blocks (mapped on their own). The black-box targets see the same
 // mix, which covers the usual class boundaries of other allocators too.
 #pragma once
 #include <cstddef>
@@ -9,7 +9,7 @@
 namespace stress {
 
 inline constexpr std::size_t kTinyMax = 1024;
-inline constexpr std::size_t kMidMax = 32 * 1024;
+inline constexpr std::size_t kMidMax = 128 * 1024;
 
 // 1..15 bytes: below the minimum block, to check the small-request alignment rule.
 inline std::size_t sub16_size(Rng& r) { return r.range(1, 15); }
@@ -23,9 +23,9 @@ inline std::size_t tiny_size(Rng& r) {
   return s > kTinyMax ? kTinyMax : s;
 }
 
-// 1025..32 KiB, log-uniform over the pool classes.
+// 1025..128 KiB, log-uniform over the pool classes.
 inline std::size_t mid_size(Rng& r) {
-  const unsigned shift = static_cast<unsigned>(r.range(10, 14));  // 1 KiB .. 16 KiB
+  const unsigned shift = static_cast<unsigned>(r.range(10, 16));  // 1 KiB .. 64 KiB
   const std::size_t lo = (std::size_t{1} << shift) + 1;
   return r.range(lo, lo * 2 - 1 > kMidMax ? kMidMax : lo * 2 - 1);
 }

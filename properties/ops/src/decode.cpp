@@ -1,5 +1,7 @@
 #include "hakmem_ops/decode.h"
 
+#include "hakmem/core/size_classes.h"
+
 namespace hakmem_ops {
 
 namespace {
@@ -56,9 +58,9 @@ std::uint64_t biased_size(std::uint8_t mode, std::uint8_t pick, std::uint16_t wi
     case 5:  // any tiny size, 0 included
       return wide % 1025;
     case 6:  // any mid-size
-      return 1025 + wide % (32768 - 1024);
-    default:  // large: just past the pool, up to ~300 KiB
-      return 32769 + (std::uint64_t{wide} * 4 + pick);
+      return 1025 + (std::uint64_t{wide} * 2 + (pick & 1)) % (hakmem::kMaxPool - 1024);
+    default:  // large: just past the pool, up to ~256 KiB beyond
+      return hakmem::kMaxPool + 1 + (std::uint64_t{wide} * 4 + pick);
   }
 }
 

@@ -1,4 +1,4 @@
-// mid-pool: mid-size blocks (1 KiB..32 KiB, the pool classes) with pool v2 off in even rounds
+// mid-pool: mid-size blocks (1 KiB..128 KiB, the pool classes) with pool v2 off in even rounds
 // and on in odd ones (hak_pool_v2_set_enabled). A quarter of the blocks pass through a shared
 // array that outlives the round, so blocks allocated under one setting are freed under the
 // other. With --target=system the same sizes run without the switch.

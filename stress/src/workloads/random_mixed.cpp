@@ -12,7 +12,7 @@ class RandomMixed final : public Workload {
  public:
   const char* name() const override { return "random-mixed"; }
   const char* describe() const override {
-    return "per-thread local alloc/free of random sizes: tiny 16..1024, mid to 32 KiB, some large";
+    return "per-thread local alloc/free of random sizes: tiny 16..1024, mid to 128 KiB, some large";
   }
   void thread_main(Worker& w) override {
     ToolArray<Block> slots(static_cast<std::size_t>(w.run->opt->slots));

@@ -109,8 +109,15 @@ class Allocator {
   // checker an access not ordered by the lock is reported as a data race.
   struct alignas(64) PoolClass {
     SpinLock<A> lock;
-    typename A::template Plain<void*> free_list{};  // v1 free blocks, linked through the first word
+    // v1 free blocks with their pages, newest first, linked through the first word (and, for
+    // the tail's sake, back through the third: pool_link_prev); then blocks whose pages after
+    // the first were purged (pool_v1_free), used only when the first list is empty.
+    typename A::template Plain<void*> free_list{};
+    typename A::template Plain<void*> free_tail{};  // the oldest on free_list
     typename A::template Plain<std::uint32_t> free_count{};
+    typename A::template Plain<void*> purged_list{};
+    typename A::template Plain<std::uint32_t> purged_count{};
+    typename A::template Plain<std::uint32_t> carved{};  // blocks ever cut from its superslabs
     typename A::template Plain<SuperslabHeader*> current{};  // the superslab being carved
     typename A::template Plain<SuperslabHeader*> all{};      // every superslab of the class
   };
@@ -189,6 +196,11 @@ class Allocator {
   void pool_free(void* p, SuperslabHeader* ss) noexcept;
   void* pool_v1_alloc(unsigned pcls) noexcept;
   void pool_v1_free(unsigned pcls, void* p) noexcept;
+  void* pop_pool_free(PoolClass& pcl) noexcept;
+  void* take_pool_tail(PoolClass& pcl) noexcept;
+  // A free pool block's words: link to the next (older) block, the canary, link to the newer.
+  static void*& pool_link_next(void* p) noexcept { return static_cast<void**>(p)[0]; }
+  static void*& pool_link_prev(void* p) noexcept { return static_cast<void**>(p)[2]; }
   std::uint32_t pool_v1_take(unsigned pcls, void** out, std::uint32_t want) noexcept;
   std::uint32_t validate_pool(const void* p, SuperslabHeader* ss, const char* op) noexcept;
 

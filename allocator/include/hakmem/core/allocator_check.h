@@ -29,15 +29,28 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   std::memset(r, 0, sizeof *r);
   detail::CheckErrors err{r};
   LockGuard heaps_guard(heaps_lock_);
-  // Pool: carved = v1 free + hotbox + live. (Before the arena lock: the order is pool, arena.)
+  // Pool: carved = v1 free (resident and purged) + hotbox + live. (Before the arena lock: the
+  // order is pool, arena.)
   for (unsigned c = 0; c < kPoolClassCount; ++c) {
-    LockGuard g(pool_[c].lock);
-    std::uint64_t carved = 0, hot = 0, n = 0;
-    for (SuperslabHeader* ss = pool_[c].all.get(); ss; ss = ss->next) carved += ss->pool_carved.load(std::memory_order_relaxed);
-    for (void* p = pool_[c].free_list.get(); p && n <= carved; p = *static_cast<void**>(p)) ++n;
+    PoolClass& pcl = pool_[c];
+    LockGuard g(pcl.lock);
+    std::uint64_t carved = 0, hot = 0, n = 0, purged = 0;
+    for (SuperslabHeader* ss = pcl.all.get(); ss; ss = ss->next) carved += ss->pool_carved.load(std::memory_order_relaxed);
+    void* last = nullptr;
+    for (void* p = pcl.free_list.get(); p && n <= carved; p = pool_link_next(p)) ++n, last = p;
+    for (void* p = pcl.purged_list.get(); p && purged <= carved; p = pool_link_next(p)) ++purged;
     for (HeapT* h = all_heaps_; h; h = h->next_all) hot += h->hot[c].count;
-    if (n != pool_[c].free_count.get())
-      err.add("pool P%u: free list holds %llu blocks, free_count says %u", c, (unsigned long long)n, pool_[c].free_count.get());
+    if (n != pcl.free_count.get())
+      err.add("pool P%u: free list holds %llu blocks, free_count says %u", c, (unsigned long long)n, pcl.free_count.get());
+    if (last != pcl.free_tail.get())
+      err.add("pool P%u: free list ends at %p, its tail says %p", c, last, pcl.free_tail.get());
+    if (carved != pcl.carved.get())
+      err.add("pool P%u: its superslabs carved %llu blocks, the class counted %u", c, (unsigned long long)carved,
+              pcl.carved.get());
+    if (purged != pcl.purged_count.get())
+      err.add("pool P%u: purged list holds %llu blocks, purged_count says %u", c, (unsigned long long)purged,
+              pcl.purged_count.get());
+    n += purged;
     if (n + hot > carved)
       err.add("pool P%u: %llu free + %llu hot > %llu carved", c, (unsigned long long)n, (unsigned long long)hot, (unsigned long long)carved);
     else
@@ -207,7 +220,8 @@ void Allocator<Cfg>::record_final_state() noexcept {
       trace_.record({Ev::kFinalQueue, Path::kSpill, std::uint8_t(c), 0, 0, spill_[c].stack.length(), n, 0});
     }
     for (unsigned c = 0; c < kPoolClassCount; ++c)
-      trace_.record({Ev::kFinalQueue, Path::kPoolV1, std::uint8_t(c), 0, 0, pool_[c].free_count.get(), 0, 0});
+      trace_.record({Ev::kFinalQueue, Path::kPoolV1, std::uint8_t(c), 0, 0, pool_[c].free_count.get(),
+                     pool_[c].purged_count.get(), 0});
   }
 }
 

@@ -1,4 +1,4 @@
-// Large blocks (> 32 KiB, or alignments the classes cannot give): one OS mapping each, with a
+// Large blocks (> 128 KiB, or alignments the classes cannot give): one OS mapping each, with a
 // 64-byte header just before the user pointer and an entry in the registry that validates frees.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The mid-size pool (1.5..32 KiB). v1: one free list per class under a lock, carving pool
+// The mid-size pool (1.5..128 KiB). v1: one free list per class under a lock, carving pool
 // superslabs. v2 "hotbox" (only while pool_v2() is on, HAKMEM_POOL_V2_ENABLED=1): a small
 // per-thread stack per class in front of v1, with the seed's twelve telemetry counters.
 #pragma once
@@ -10,10 +10,11 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
   PoolClass& pcl = pool_[pc];
   MaybeLockGuard<SpinLock<A>, !Cfg::Quirks::kPoolTakeUnlocked> g(pcl.lock);
   std::uint32_t n = 0;
-  while (n < want && pcl.free_list.get()) {
-    void* p = pcl.free_list.get();
-    pcl.free_list.set(*static_cast<void**>(p));
-    pcl.free_count.set(pcl.free_count.get() - 1);
+  while (n < want && pcl.free_list.get()) out[n++] = pop_pool_free(pcl);
+  while (n < want && pcl.purged_list.get()) {  // their pages fault back in as the caller writes
+    void* p = pcl.purged_list.get();
+    pcl.purged_list.set(pool_link_next(p));
+    pcl.purged_count.set(pcl.purged_count.get() - 1);
     out[n++] = p;
   }
   while (n < want) {
@@ -33,6 +34,7 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
     const std::uint32_t carved = ss->pool_carved.load(std::memory_order_relaxed);
     void* p = reinterpret_cast<char*>(ss) + kHeaderBytes + std::size_t{carved} * ss->pool_block_size;
     ss->pool_carved.store(carved + 1, std::memory_order_relaxed);
+    pcl.carved.set(pcl.carved.get() + 1);
     out[n++] = p;
   }
   return n;
@@ -46,13 +48,67 @@ void* Allocator<Cfg>::pool_v1_alloc(unsigned pc) noexcept {
   return p;
 }
 
+// The block joins the newest end of the class's free list. A class of two pages or more keeps
+// resident free blocks up to opt_.pool_keep_free_bytes (4 MiB) or as many as it has in use,
+// whichever is more, and at least one; past that, up to two of its oldest free blocks leave the
+// list, give their pages after the first (link, canary) back to the OS outside the lock, and
+// join the purged list, which reuse takes only when the resident list is empty. Two, so that
+// freeing everything converges to the keep. (Purging the freed block itself past a fixed 4 MiB made random_large 9x slower: a
+// class whose free list wanders around the limit faulted on every reuse; its oldest blocks
+// past 4 MiB still cost 12%.)
 template <class Cfg>
 void Allocator<Cfg>::pool_v1_free(unsigned pc, void* p) noexcept {
   PoolClass& pcl = pool_[pc];
-  LockGuard g(pcl.lock);
-  *static_cast<void**>(p) = pcl.free_list.get();
-  pcl.free_list.set(p);
-  pcl.free_count.set(pcl.free_count.get() + 1);
+  const std::size_t bs = kPoolSizes[pc];
+  const std::uintptr_t page = OsLayer::page_size();
+  void* old[2];
+  unsigned n = 0;
+  {
+    LockGuard g(pcl.lock);
+    pool_link_next(p) = pcl.free_list.get();
+    if (pcl.free_list.get()) pool_link_prev(pcl.free_list.get()) = p; else pcl.free_tail.set(p);
+    pcl.free_list.set(p);
+    pcl.free_count.set(pcl.free_count.get() + 1);
+    if (Cfg::Quirks::kNoPoolPurge || bs < 2 * page) return;
+    const std::size_t in_use = pcl.carved.get() - pcl.free_count.get() - pcl.purged_count.get();
+    const std::size_t floor = opt_.pool_keep_free_bytes / bs;
+    const std::size_t keep = in_use > floor ? in_use : floor;
+    while (n < 2 && pcl.free_count.get() > keep && pcl.free_count.get() > 1) old[n++] = take_pool_tail(pcl);
+  }
+  if (n == 0) return;
+  for (unsigned i = 0; i < n; ++i) {
+    const std::uintptr_t start = (reinterpret_cast<std::uintptr_t>(old[i]) + 3 * sizeof(void*) + page - 1) & ~(page - 1);
+    const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(old[i]) + bs) & ~(page - 1);
+    if (start < end) os_.purge(reinterpret_cast<void*>(start), end - start);
+  }
+  MaybeLockGuard<SpinLock<A>, !Cfg::Quirks::kPurgeListUnlocked> g(pcl.lock);
+  for (unsigned i = 0; i < n; ++i) {
+    pool_link_next(old[i]) = pcl.purged_list.get();
+    pcl.purged_list.set(old[i]);
+  }
+  pcl.purged_count.set(pcl.purged_count.get() + n);
+}
+
+// The newest block of the class's free list (not empty). The new head's back link goes stale:
+// only the tail's is ever followed, and the tail is the head only when it is the last.
+template <class Cfg>
+void* Allocator<Cfg>::pop_pool_free(PoolClass& pcl) noexcept {
+  void* p = pcl.free_list.get();
+  pcl.free_list.set(pool_link_next(p));
+  if (!pcl.free_list.get()) pcl.free_tail.set(nullptr);
+  pcl.free_count.set(pcl.free_count.get() - 1);
+  return p;
+}
+
+// The oldest block of the class's free list (two or more on it).
+template <class Cfg>
+void* Allocator<Cfg>::take_pool_tail(PoolClass& pcl) noexcept {
+  void* t = pcl.free_tail.get();
+  void* newer = pool_link_prev(t);
+  pool_link_next(newer) = nullptr;
+  pcl.free_tail.set(newer);
+  pcl.free_count.set(pcl.free_count.get() - 1);
+  return t;
 }
 
 template <class Cfg>
@@ -79,7 +135,7 @@ void* Allocator<Cfg>::pool_alloc(unsigned pc) noexcept {
         s.alloc_fallback_v1.inc();
       }
     }
-    path = Path::kPoolV2;
+    if (p) path = Path::kPoolV2;  // a failed refill's block comes from v1, and its trace says so
   }
   if (!p) p = pool_v1_alloc(pc);
   if constexpr (TraceT::kOn)

@@ -36,6 +36,9 @@ struct NoQuirks {
   // fields are Plain cells, so the checker's locked-path scenarios must report a data race.
   static constexpr bool kPoolTakeUnlocked = false;
   static constexpr bool kRegistryInsertUnlocked = false;
+  // Pool v1's free pushes the blocks it purged onto the purged list without retaking the class
+  // lock. The checker's purge scenario must report a data race.
+  static constexpr bool kPurgeListUnlocked = false;
   // A slab record naming the wrong front cache: every tiny free caches its block in C0's cache,
   // so C0 requests get bigger blocks and the other classes never see theirs again. The heap
   // check's per-class test of cached blocks must catch it.
@@ -43,6 +46,9 @@ struct NoQuirks {
   // Slabs without colours: every slab of a class starts its data at the same cache-line offset,
   // so big blocks crowd a few cache sets. The colouring test must catch it.
   static constexpr bool kNoSlabColour = false;
+  // A pool that never purges: freed blocks of every class stay resident however many there
+  // are. The purge test must catch it.
+  static constexpr bool kNoPoolPurge = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -65,12 +71,20 @@ struct NoSlabColourQuirk : NoQuirks {
   static constexpr bool kNoSlabColour = true;
 };
 
+struct NoPoolPurgeQuirk : NoQuirks {
+  static constexpr bool kNoPoolPurge = true;
+};
+
 struct PreforkOrderQuirk : NoQuirks {
   static constexpr bool kPreforkArenaFirst = true;
 };
 
 struct PoolTakeUnlockedQuirk : NoQuirks {
   static constexpr bool kPoolTakeUnlocked = true;
+};
+
+struct PurgeListUnlockedQuirk : NoQuirks {
+  static constexpr bool kPurgeListUnlocked = true;
 };
 
 struct RegistryInsertUnlockedQuirk : NoQuirks {

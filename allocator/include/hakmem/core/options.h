@@ -19,6 +19,10 @@ struct Options {
   // First size of the large-block registry (a power of two). Not read from the environment:
   // tests shrink it so a few blocks reach the table's growth, a path that meets OS failures.
   std::size_t large_registry_slots = 512;
+  // Free bytes a pool class keeps resident at least (pool_v1_free: past this and past what the
+  // class has in use, its oldest free blocks are purged). Not read from the environment: the
+  // checker's purge scenario shrinks it to one block so two frees reach the purge.
+  std::size_t pool_keep_free_bytes = std::size_t{4} << 20;
   // Front caches start at kFrontCapacity / this and grow to kFrontCapacityMax / this (a power of
   // two, 1..8). Not read from the environment: op-sequence tests divide by 2 so their short
   // sequences of 64 slots overflow caches, and reach flow-control decisions, as often as before

@@ -27,6 +27,10 @@ class OsLayer {
   // Returns the pages to the OS; the range stays mapped read-write and reads back as zero.
   void decommit(void* p, std::size_t bytes) noexcept;
 
+  // Returns the pages of [p, p+bytes) (committed memory in use) to the OS without decommitting
+  // them: the range stays read-write, reads back as zero and still counts as mapped. Not
+  // fault-injected: the kernel needs no memory to drop pages.
+  void purge(void* p, std::size_t bytes) noexcept;
   // An independent read-write mapping (large blocks, heap records). nullptr on failure.
   void* map(std::size_t bytes) noexcept;
   void unmap(void* p, std::size_t bytes) noexcept;
@@ -60,6 +64,7 @@ class OsLayer {
   std::uint64_t map_calls() const noexcept { return maps_.load(std::memory_order_relaxed); }
   std::uint64_t unmap_calls() const noexcept { return unmaps_.load(std::memory_order_relaxed); }
   std::uint64_t failures() const noexcept { return failures_.load(std::memory_order_relaxed); }
+  std::uint64_t purged_bytes() const noexcept { return purged_.load(std::memory_order_relaxed); }
 
   static std::size_t page_size() noexcept { return 4096; }
 
@@ -81,7 +86,7 @@ class OsLayer {
   Observer observer_ = nullptr;
   void* observer_ctx_ = nullptr;
 
-  std::atomic<std::uint64_t> mapped_{0}, peak_{0}, maps_{0}, unmaps_{0}, failures_{0};
+  std::atomic<std::uint64_t> mapped_{0}, peak_{0}, maps_{0}, unmaps_{0}, failures_{0}, purged_{0};
   std::atomic<std::uint64_t> fault_counter_{0}, fault_nth_{0}, fault_every_{0};
 };
 

@@ -36,7 +36,7 @@ class Counter {
 };
 
 inline constexpr unsigned kTinyClassCount = 8;
-inline constexpr unsigned kPoolClassCount = 10;
+inline constexpr unsigned kPoolClassCount = 14;
 
 template <std::uint32_t M>
 struct Telemetry {

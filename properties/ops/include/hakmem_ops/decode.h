@@ -23,7 +23,7 @@ std::vector<Op> decode_ops(std::span<const std::uint8_t> bytes, const DecodeOpti
 // `n` ops from a seeded byte stream (splitmix64): replay a workload from its seed alone.
 std::vector<Op> random_ops(std::uint64_t seed, std::size_t n, const DecodeOptions& opt = {});
 
-// A request size biased to class boundaries (16 .. 32768 +-1) and a few large sizes; `r` is
+// A request size biased to class boundaries (16 .. 32768 +-1), any mid size and a few large; `r` is
 // any source of bytes. Exposed so generators (rapidcheck) use the same bias.
 std::uint64_t biased_size(std::uint8_t mode, std::uint8_t pick, std::uint16_t wide);
 

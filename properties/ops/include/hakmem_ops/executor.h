@@ -94,8 +94,9 @@ class Executor {
     const std::uint64_t failures = a_->os().failures();
     std::size_t trace_before = 0;
     if constexpr (Alloc::TraceT::kOn) trace_before = a_->trace().events.size();
+    const bool had_heap = has_heap(op.thread % kMaxLogicalThreads);
     std::optional<Violation> v = dispatch(op);
-    if (pending_v2_) settle_v2(op.thread % kMaxLogicalThreads, failures, trace_before);
+    if (pending_v2_) settle_v2(op.thread % kMaxLogicalThreads, had_heap, failures, trace_before);
     if (!v && eo_.verify_each_op) {
       v = verify_all();
       if (!v) v = check_heap();
@@ -223,20 +224,28 @@ class Executor {
   }
   // After an op that made a v2 pool allocation and met an OS failure: either the heap could not
   // be created (v2 was never reached, the allocation went to v1) or the hotbox refill failed
-  // (v1's fallback then served it: faults are one-shot, so it succeeds). The trace tells them
-  // apart by the allocation's path; without a trace, whether the thread has a heap now does
-  // (exact unless a realloc's free of the old block created the heap afterwards).
-  void settle_v2(unsigned t, std::uint64_t failures_before, std::size_t trace_before) {
+  // (v1's fallback then served it: faults are one-shot, so it succeeds), or neither: the refill
+  // got some blocks before its superslab's commit failed (a class of 128 KiB blocks has 7 a
+  // superslab). The trace tells them apart: a block from v2 (path kPoolV2) or from v1 with the
+  // thread's heap in place (the refill failed) or without it. Without a trace, whether the
+  // thread has a heap now decides (inexact for partial refills, and when a realloc's free of
+  // the old block created the heap afterwards).
+  void settle_v2(unsigned t, bool had_heap, std::uint64_t failures_before, std::size_t trace_before) {
     if (a_->os().failures() == failures_before) return;
-    bool reached_v2 = false;
+    bool refill_failed = false;
     if constexpr (Alloc::TraceT::kOn) {
       const auto& ev = a_->trace().events;
-      for (std::size_t i = trace_before; i < ev.size(); ++i)
-        reached_v2 = reached_v2 || (ev[i].kind == hakmem::Ev::kAlloc && ev[i].path == hakmem::Path::kPoolV2);
+      bool heap = had_heap;  // only thread t ran: the op's heap events are its own
+      for (std::size_t i = trace_before; i < ev.size(); ++i) {
+        if (ev[i].kind == hakmem::Ev::kHeapCreate || ev[i].kind == hakmem::Ev::kHeapAdopt) heap = true;
+        if (ev[i].kind != hakmem::Ev::kAlloc) continue;
+        if (ev[i].path == hakmem::Path::kPoolV2) return;  // served by v2: no refill failed
+        if (ev[i].path == hakmem::Path::kPoolV1) refill_failed = heap;
+      }
     } else {
-      reached_v2 = has_heap(t);
+      refill_failed = has_heap(t);
     }
-    if (reached_v2)
+    if (refill_failed)
       ledger_.pool_refill_fails_v2++;
     else
       ledger_.pool_allocs_v2--;
