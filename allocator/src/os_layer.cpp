@@ -35,6 +35,10 @@ bool OsLayer::injected_failure(Call call, std::size_t bytes) noexcept {
 
 void OsLayer::account_map(std::size_t bytes) noexcept {
   maps_.fetch_add(1, std::memory_order_relaxed);
+  account_bytes(bytes);
+}
+
+void OsLayer::account_bytes(std::size_t bytes) noexcept {
   const std::uint64_t now = mapped_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
   std::uint64_t peak = peak_.load(std::memory_order_relaxed);
   while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
@@ -66,6 +70,7 @@ void OsLayer::decommit(void* p, std::size_t bytes) noexcept {
 void OsLayer::purge(void* p, std::size_t bytes) noexcept {
   madvise(p, bytes, MADV_DONTNEED);
   purged_.fetch_add(bytes, std::memory_order_relaxed);
+  mapped_.fetch_sub(bytes, std::memory_order_relaxed);
 }
 
 void* OsLayer::map(std::size_t bytes) noexcept {

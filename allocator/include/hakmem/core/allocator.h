@@ -201,6 +201,14 @@ class Allocator {
   // A free pool block's words: link to the next (older) block, the canary, link to the newer.
   static void*& pool_link_next(void* p) noexcept { return static_cast<void**>(p)[0]; }
   static void*& pool_link_prev(void* p) noexcept { return static_cast<void**>(p)[2]; }
+  // The pages a purge of pool block p drops: after the one holding its three words.
+  static std::uintptr_t pool_purge_start(const void* p) noexcept {
+    const std::uintptr_t page = OsLayer::page_size();
+    return (reinterpret_cast<std::uintptr_t>(p) + 3 * sizeof(void*) + page - 1) & ~(page - 1);
+  }
+  static std::uintptr_t pool_purge_end(const void* p, std::size_t bs) noexcept {
+    return (reinterpret_cast<std::uintptr_t>(p) + bs) & ~(OsLayer::page_size() - 1);
+  }
   std::uint32_t pool_v1_take(unsigned pcls, void** out, std::uint32_t want) noexcept;
   std::uint32_t validate_pool(const void* p, SuperslabHeader* ss, const char* op) noexcept;
 

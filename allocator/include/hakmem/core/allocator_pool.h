@@ -15,6 +15,8 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
     void* p = pcl.purged_list.get();
     pcl.purged_list.set(pool_link_next(p));
     pcl.purged_count.set(pcl.purged_count.get() - 1);
+    const std::uintptr_t start = pool_purge_start(p), end = pool_purge_end(p, kPoolSizes[pc]);
+    if (start < end) os_.unpurged(end - start);
     out[n++] = p;
   }
   while (n < want) {
@@ -77,8 +79,7 @@ void Allocator<Cfg>::pool_v1_free(unsigned pc, void* p) noexcept {
   }
   if (n == 0) return;
   for (unsigned i = 0; i < n; ++i) {
-    const std::uintptr_t start = (reinterpret_cast<std::uintptr_t>(old[i]) + 3 * sizeof(void*) + page - 1) & ~(page - 1);
-    const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(old[i]) + bs) & ~(page - 1);
+    const std::uintptr_t start = pool_purge_start(old[i]), end = pool_purge_end(old[i], bs);
     if (start < end) os_.purge(reinterpret_cast<void*>(start), end - start);
   }
   MaybeLockGuard<SpinLock<A>, !Cfg::Quirks::kPurgeListUnlocked> g(pcl.lock);

@@ -27,10 +27,12 @@ class OsLayer {
   // Returns the pages to the OS; the range stays mapped read-write and reads back as zero.
   void decommit(void* p, std::size_t bytes) noexcept;
 
-  // Returns the pages of [p, p+bytes) (committed memory in use) to the OS without decommitting
-  // them: the range stays read-write, reads back as zero and still counts as mapped. Not
-  // fault-injected: the kernel needs no memory to drop pages.
+  // Returns the pages of [p, p+bytes) (committed memory) to the OS without decommitting them:
+  // the range stays read-write and reads back as zero. It stops counting as mapped until
+  // unpurged(bytes) says it is in use again. Not fault-injected: the kernel needs no memory to
+  // drop pages, nor to fault them back.
   void purge(void* p, std::size_t bytes) noexcept;
+  void unpurged(std::size_t bytes) noexcept { account_bytes(bytes); }
   // An independent read-write mapping (large blocks, heap records). nullptr on failure.
   void* map(std::size_t bytes) noexcept;
   void unmap(void* p, std::size_t bytes) noexcept;
@@ -77,6 +79,7 @@ class OsLayer {
  private:
   bool injected_failure(Call call, std::size_t bytes) noexcept;
   void account_map(std::size_t bytes) noexcept;
+  void account_bytes(std::size_t bytes) noexcept;
   void observe(Call c, const void* p, std::size_t bytes, bool ok) noexcept {
     if (observer_) observer_(observer_ctx_, c, p, bytes, ok);
   }
