@@ -43,6 +43,11 @@ Options Options::from_env() noexcept {
     if (!parse_uint(v, 1, 1048576, &t)) fatal_config("HAKMEM_BG_SPILL_TARGET", v, "an integer 1..1048576");
     o.spill_target = static_cast<std::uint32_t>(t);
   }
+  if (const char* v = std::getenv("HAKMEM_POOL_CACHE_BYTES")) {
+    std::uint64_t b;
+    if (!parse_uint(v, 0, std::uint64_t{64} << 20, &b)) fatal_config("HAKMEM_POOL_CACHE_BYTES", v, "an integer 0..67108864");
+    o.pool_cache_bytes = static_cast<std::size_t>(b);
+  }
   return o;
 }
 

@@ -77,6 +77,21 @@ TEST(Options, MalformedEnvironmentValuesAreFatalWithAClearMessage) {
         Options::from_env();
       },
       "invalid HAKMEM_POOL_V2_ENABLED='yes': expected 0 or 1");
+  EXPECT_DEATH(
+      {
+        setenv("HAKMEM_POOL_CACHE_BYTES", "67108865", 1);
+        Options::from_env();
+      },
+      "invalid HAKMEM_POOL_CACHE_BYTES='67108865': expected an integer 0..67108864");
+}
+
+TEST(Options, PoolCacheBytesComesFromTheEnvironment) {
+  setenv("HAKMEM_POOL_CACHE_BYTES", "0", 1);
+  EXPECT_EQ(Options::from_env().pool_cache_bytes, 0u);
+  setenv("HAKMEM_POOL_CACHE_BYTES", "262144", 1);
+  EXPECT_EQ(Options::from_env().pool_cache_bytes, 262144u);
+  unsetenv("HAKMEM_POOL_CACHE_BYTES");
+  EXPECT_EQ(Options::from_env().pool_cache_bytes, std::size_t{128} << 10);
 }
 
 TEST(Options, ParsersAcceptExactlyTheDocumentedForms) {

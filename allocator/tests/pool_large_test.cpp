@@ -4,10 +4,12 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "hakmem/core/stats.h"
 #include "large_cache_checks.h"
+#include "pool_cache_checks.h"
 #include "pool_purge_checks.h"
 #include "test_config.h"
 
@@ -24,6 +26,48 @@ TEST(Pool, MidSizesComeFromPoolClassesAndAreReused) {
 
 TEST(Pool, BlocksFreedBeyondTheKeepGiveTheirPagesBack) {
   pool_blocks_freed_beyond_the_keep_are_purged<TestAllocator>();
+}
+
+TEST(Pool, ThreadCachesKeepUpToTheirBytesAndAtLeastTwoBlocks) {
+  EXPECT_EQ(pool_cache_capacity(0, 128 << 10), kPoolCacheMax) << "1536 B: 85 fit, 16 kept";
+  EXPECT_EQ(pool_cache_capacity(pool_class_of(12288), 128 << 10), 10u);
+  EXPECT_EQ(pool_cache_capacity(kPoolClassCount - 1, 128 << 10), 2u) << "128 KiB: one fits, two kept";
+  EXPECT_EQ(pool_cache_capacity(0, 0), 0u) << "0 bytes: no cache";
+}
+
+TEST(Pool, AThreadCacheHoldsAtMostItsCapacityUntilFlushed) {
+  TestAllocator a(small_options());
+  std::vector<void*> ps;
+  for (int i = 0; i < 40; ++i) ps.push_back(a.malloc(4096));
+  for (void* p : ps) a.free(p);
+  hak_heap_report r{};
+  ASSERT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.pool_cached_blocks, kPoolCacheMax) << "full caches give their older half to the class";
+  EXPECT_EQ(r.pool_live_blocks, 0u);
+  a.thread_flush();
+  ASSERT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.pool_cached_blocks, 0u);
+  EXPECT_EQ(a.malloc(4096), ps.back()) << "the class's newest block is the last one the cache held";
+}
+
+TEST(Pool, BlocksAThreadCachedGoBackToTheClassWhenItExits) {
+  TestAllocator a(small_options());
+  std::set<void*> theirs;
+  std::thread([&] {
+    for (int i = 0; i < 8; ++i) theirs.insert(a.malloc(8000));
+    for (void* p : theirs) a.free(p);
+  }).join();
+  hak_heap_report r{};
+  ASSERT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.pool_cached_blocks, 0u) << "the exiting thread's cache was flushed";
+  std::set<void*> ours;
+  for (int i = 0; i < 8; ++i) ours.insert(a.malloc(8000));
+  EXPECT_EQ(ours, theirs) << "reuse takes the exited thread's blocks, not fresh ones";
+  for (void* p : ours) a.free(p);
+}
+
+TEST(Pool, CarvedBlocksWaitingInTheThreadCacheAreFree) {
+  pool_cache_blocks_carry_the_free_canary<TestAllocator>();
 }
 
 TEST(Pool, V2HotboxIsUsedOnlyWhenEnabledAndItsCountersShowIt) {

@@ -9,8 +9,11 @@
 //                                  mapping cache take and give) and frees one of t0's era.
 //   alloc.arena_growth.2t          both threads take fresh superslabs from the arena (commit
 //                                  under the arena lock) for tiny and pool classes at once.
-//   alloc.pool.2t / .pool_v2.2t    mid-size blocks through pool v1 (per-class lock) or the v2
-//                                  hotbox, with frees of blocks from another heap.
+//   alloc.pool.2t / .pool_v2.2t    mid-size blocks through pool v1 (thread caches over per-class
+//                                  locks) or the v2 hotbox, with frees of blocks from another heap.
+//   alloc.pool_purge.2t            frees straight to the class (no caches) purge its oldest block
+//                                  outside the lock while the other thread reuses blocks.
+//   alloc.pool_cache_purge.2t      the same through caches of two: batches of one and two.
 //   alloc.heap_create.3t           heap creation (a map) fails or not; t0 exits, t2 adopts.
 //   alloc.fork_handlers.2t         t0 runs prefork/postfork_parent (every lock, in order) while
 //                                  t1 allocates tiny, pool and large blocks: a lock-order
@@ -39,7 +42,7 @@ namespace {
 template <class Quirks>
 using AllocWith = hakmem::Allocator<hakmem::Config<0, CheckedAtomics, FiberContext, hakmem::NoTrace, Quirks>>;
 
-enum class Shape { kLargeMove, kArenaGrowth, kPool, kPoolV2, kPoolPurge, kHeapCreate, kForkHandlers };
+enum class Shape { kLargeMove, kArenaGrowth, kPool, kPoolV2, kPoolPurge, kPoolCachePurge, kHeapCreate, kForkHandlers };
 
 constexpr std::size_t kLarge = 160 << 10;         // one mapping each (beyond the pool)
 constexpr std::size_t kBigLarge = 320 << 10;      // realloc of it remaps (copy >= 256 KiB)
@@ -65,7 +68,12 @@ class LockedPathTest : public Test {
     o.superslab_cache = 0;                  // released superslabs are decommitted
     o.large_registry_slots = kRegistrySlots;
     o.pool_v2 = shape_ == Shape::kPoolV2;
-    if (shape_ == Shape::kPoolPurge) o.pool_keep_free_bytes = 1;  // keep what is in use, no more
+    if (shape_ == Shape::kPoolPurge || shape_ == Shape::kPoolCachePurge)
+      o.pool_keep_free_bytes = 1;  // keep what is in use, no more
+    // kPoolPurge: every free goes to the class itself. kPoolCachePurge: caches of two blocks,
+    // which give blocks back one at a time when full and two at once when their thread exits.
+    if (shape_ == Shape::kPoolPurge) o.pool_cache_bytes = 0;
+    if (shape_ == Shape::kPoolCachePurge) o.pool_cache_bytes = 2 * hakmem::kMaxPool;
     alloc_.emplace(o);
     for (auto& b : blocks_) b = Block{};
     Alloc& a = *alloc_;
@@ -77,7 +85,7 @@ class LockedPathTest : public Test {
     } else if (shape_ == Shape::kPool || shape_ == Shape::kPoolV2) {
       take(a, 0, a.malloc(4096), 4096);
       take(a, 1, a.malloc(8192), 8192);
-    } else if (shape_ == Shape::kPoolPurge) {
+    } else if (shape_ == Shape::kPoolPurge || shape_ == Shape::kPoolCachePurge) {
       for (int i = 0; i < 3; ++i) take(a, i, a.malloc(kPoolBig), kPoolBig);
     } else if (shape_ == Shape::kArenaGrowth || shape_ == Shape::kHeapCreate) {
       take(a, 0, a.malloc(64), 64);
@@ -95,6 +103,7 @@ class LockedPathTest : public Test {
       case Shape::kPool:
       case Shape::kPoolV2: return pool_user(a, t);
       case Shape::kPoolPurge: return t == 0 ? pool_purger(a) : pool_reuser(a);
+      case Shape::kPoolCachePurge: return t == 0 ? pool_cache_purger(a) : pool_cache_reuser(a);
       case Shape::kHeapCreate: return heap_creator(a, t);
       case Shape::kForkHandlers: return t == 0 ? fork_handlers(a) : fork_bystander(a);
     }
@@ -216,6 +225,23 @@ class LockedPathTest : public Test {
     free_slot(a, 9);
   }
 
+  // t0's exit gives its cache's two blocks back in one batch, which purges the oldest free block
+  // outside the class lock, while t1 refills its cache one block at a time (resident, purged or
+  // carved), overflows it (a batch of one, which may purge too) and exits.
+  void pool_cache_purger(Alloc& a) {
+    free_slot(a, 0);
+    free_slot(a, 1);
+    a.thread_exit();
+  }
+  void pool_cache_reuser(Alloc& a) {
+    malloc_into(a, 8, kPoolBig);
+    malloc_into(a, 9, kPoolBig);
+    free_slot(a, 2);
+    free_slot(a, 8);
+    free_slot(a, 9);
+    a.thread_exit();
+  }
+
   // t0 and t1 each need a heap (a map that may fail: then malloc says ENOMEM and a second try
   // may succeed); t0 exits so t2 may adopt its heap or the main one. Every thread exits at
   // the end: a remote free that reaches a live heap after its last drain stays pending.
@@ -268,6 +294,8 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
   add("alloc.pool_v2.2t", Shape::kPoolV2, 1, "the pool v2 hotbox under the same races");
   add("alloc.pool_purge.2t", Shape::kPoolPurge, 1,
       "a free purges the class's oldest free block outside its lock while another thread reuses blocks");
+  add("alloc.pool_cache_purge.2t", Shape::kPoolCachePurge, 1,
+      "thread caches give batches back to the class, which purge, while another thread refills");
   add("alloc.heap_create.3t", Shape::kHeapCreate, 1, "heap creation may fail; exit and adoption race");
   add("alloc.fork_handlers.2t", Shape::kForkHandlers, 0,
       "prefork/postfork_parent take every lock while another thread allocates");
@@ -279,6 +307,9 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
                                      "pool v1 takes blocks without its class lock: a data race", true);
   add<hakmem::PurgeListUnlockedQuirk>("decoy.alloc.pool_purge_list_unlocked", Shape::kPoolPurge, 1,
                                        "pool v1's free pushes purged blocks without its class lock: a data race",
+                                       true);
+  add<hakmem::PurgeListUnlockedQuirk>("decoy.alloc.pool_cache_purge_list_unlocked", Shape::kPoolCachePurge, 1,
+                                       "the same, from a cache's batch: the cache scenario reaches the purge",
                                        true);
   add<hakmem::RegistryInsertUnlockedQuirk>("decoy.alloc.registry_insert_unlocked", Shape::kLargeMove, 1,
                                            "the large registry inserts without its lock: a data race", true);

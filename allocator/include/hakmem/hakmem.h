@@ -5,10 +5,12 @@
  * LD_PRELOAD makes hakmem the process allocator; both names reach the same single instance.
  *
  * Environment (read once, at the first allocation; a malformed value is a fatal error):
- *   HAKMEM_BG_SPILL=0|1            start the background spill drainer thread (default 0)
- *   HAKMEM_BG_SPILL_TARGET=N       spill-queue flow-control target per class, 1..1048576 (256)
- *   HAKMEM_POOL_V2_ENABLED=0|1     route mid-size requests through the v2 hotbox (default 0)
- *   HAKMEM_STATS_DUMP=0|1          print every compiled-in telemetry counter at exit (default 0)
+ *   HAKMEM_BG_SPILL=0|1          start the background spill drainer thread (default 0)
+ *   HAKMEM_BG_SPILL_TARGET=N     spill-queue flow-control target per class, 1..1048576 (32)
+ *   HAKMEM_POOL_V2_ENABLED=0|1   route mid-size requests through the v2 hotbox (default 0)
+ *   HAKMEM_POOL_CACHE_BYTES=N    free bytes of each mid-size class a thread keeps, 0..67108864
+ *                                (131072; at least two blocks a class; 0: no thread caches)
+ *   HAKMEM_STATS_DUMP=0|1        print every compiled-in telemetry counter at exit (default 0)
  */
 #ifndef HAKMEM_HAKMEM_H
 #define HAKMEM_HAKMEM_H
@@ -34,7 +36,7 @@ void* hak_pvalloc(size_t size);
 size_t hak_usable_size(const void* ptr);
 
 /* ---- maintenance: deterministic versions of background work ------------------------------- */
-/* Returns this thread's front-cache and hotbox blocks to their slabs / the pool. */
+/* Returns this thread's front-cache, pool-cache and hotbox blocks to their slabs / the pool. */
 void hak_thread_flush(void);
 /* One full drain pass of every spill queue (what the background drainer does). */
 void hak_drain_spill(void);
@@ -74,6 +76,7 @@ typedef struct hak_heap_report {
   uint64_t errors;               /* inconsistencies found by the walk (0 when healthy) */
   char first_error[192];         /* the first inconsistency: invariant, slab, values */
   uint64_t spill_target;         /* the flow-control target spill_length is held to */
+  uint64_t pool_cached_blocks;   /* mid-size free blocks in threads' pool caches and hotboxes */
 } hak_heap_report;
 
 /* Walks every superslab, slab, cache and queue. Exact only at quiescence (after hak_quiesce()

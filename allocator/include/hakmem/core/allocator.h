@@ -4,6 +4,7 @@
 #pragma once
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
@@ -195,7 +196,9 @@ class Allocator {
   void* pool_alloc(unsigned pcls) noexcept;
   void pool_free(void* p, SuperslabHeader* ss) noexcept;
   void* pool_v1_alloc(unsigned pcls) noexcept;
-  void pool_v1_free(unsigned pcls, void* p) noexcept;
+  void pool_v1_free(unsigned pcls, void* const* blocks, std::uint32_t n) noexcept;  // n <= kPoolCacheMax
+  [[gnu::noinline]] void* pool_cache_refill(HeapT* h, unsigned pcls) noexcept;
+  [[gnu::noinline]] void pool_cache_overflow(HeapT* h, unsigned pcls, void* p) noexcept;
   void* pop_pool_free(PoolClass& pcl) noexcept;
   void* take_pool_tail(PoolClass& pcl) noexcept;
   // A free pool block's words: link to the next (older) block, the canary, link to the newer.

@@ -29,7 +29,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   std::memset(r, 0, sizeof *r);
   detail::CheckErrors err{r};
   LockGuard heaps_guard(heaps_lock_);
-  // Pool: carved = v1 free (resident and purged) + hotbox + live. (Before the arena lock: the
+  // Pool: carved = v1 free (resident and purged) + hotboxes and caches + live. (Before the arena lock: the
   // order is pool, arena.)
   for (unsigned c = 0; c < kPoolClassCount; ++c) {
     PoolClass& pcl = pool_[c];
@@ -39,7 +39,20 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     void* last = nullptr;
     for (void* p = pcl.free_list.get(); p && n <= carved; p = pool_link_next(p)) ++n, last = p;
     for (void* p = pcl.purged_list.get(); p && purged <= carved; p = pool_link_next(p)) ++purged;
-    for (HeapT* h = all_heaps_; h; h = h->next_all) hot += h->hot[c].count;
+    // Blocks in threads' hotboxes and v1 caches: free blocks of this class, canary set.
+    auto cached = [&](const HeapT* h, const void* q, const char* where) {
+      const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(q) - reinterpret_cast<std::uintptr_t>(base_);
+      const SuperslabHeader* ss = off < arena_top() ? superslab_of(q) : nullptr;
+      if (!ss || ss->kind != SsKind::kPool || ss->pool_class != c)
+        err.add("pool P%u: heap %u's %s holds %p, not a block of the class", c, h->id, where, q);
+      else if (!is_marked_free(q))
+        err.add("pool P%u: heap %u's %s holds %p without the free canary (a free of it would pass)", c, h->id, where, q);
+    };
+    for (HeapT* h = all_heaps_; h; h = h->next_all) {
+      hot += h->hot[c].count + h->pool_cache[c].count;
+      for (std::uint32_t i = 0; i < h->hot[c].count; ++i) cached(h, h->hot[c].slots[i], "hotbox");
+      for (std::uint32_t i = 0; i < h->pool_cache[c].count; ++i) cached(h, h->pool_cache[c].slots[i], "pool cache");
+    }
     if (n != pcl.free_count.get())
       err.add("pool P%u: free list holds %llu blocks, free_count says %u", c, (unsigned long long)n, pcl.free_count.get());
     if (last != pcl.free_tail.get())
@@ -55,6 +68,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       err.add("pool P%u: %llu free + %llu hot > %llu carved", c, (unsigned long long)n, (unsigned long long)hot, (unsigned long long)carved);
     else
       r->pool_live_blocks += carved - n - hot;
+    r->pool_cached_blocks += hot;
   }
 
   LockGuard arena_guard(arena_lock_);

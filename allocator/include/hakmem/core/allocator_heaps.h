@@ -93,7 +93,7 @@ typename Allocator<Cfg>::HeapT* Allocator<Cfg>::attach_heap() noexcept {
     const std::size_t bytes = (sizeof(HeapT) + OsLayer::page_size() - 1) & ~(OsLayer::page_size() - 1);
     void* mem = os_.map(bytes);
     if (!mem) return nullptr;
-    h = new (mem) HeapT(opt_.front_capacity_divisor);
+    h = new (mem) HeapT(opt_.front_capacity_divisor, opt_.pool_cache_bytes);
     h->instance = this;
     h->map_bytes = static_cast<std::uint32_t>(bytes);
     LockGuard g(heaps_lock_);

@@ -1,6 +1,7 @@
 // The mid-size pool (1.5..128 KiB). v1: one free list per class under a lock, carving pool
-// superslabs. v2 "hotbox" (only while pool_v2() is on, HAKMEM_POOL_V2_ENABLED=1): a small
-// per-thread stack per class in front of v1, with the seed's twelve telemetry counters.
+// superslabs, behind a per-thread cache per class (Options::pool_cache_bytes). v2 "hotbox" (only while pool_v2() is on, HAKMEM_POOL_V2_ENABLED=1): a small
+// per-thread stack per class in front of v1's class lists (instead of v1's cache), with the
+// seed's twelve telemetry counters.
 #pragma once
 
 namespace hakmem {
@@ -50,44 +51,79 @@ void* Allocator<Cfg>::pool_v1_alloc(unsigned pc) noexcept {
   return p;
 }
 
-// The block joins the newest end of the class's free list. A class of two pages or more keeps
-// resident free blocks up to opt_.pool_keep_free_bytes (4 MiB) or as many as it has in use,
-// whichever is more, and at least one; past that, up to two of its oldest free blocks leave the
-// list, give their pages after the first (link, canary) back to the OS outside the lock, and
-// join the purged list, which reuse takes only when the resident list is empty. Two, so that
-// freeing everything converges to the keep. (Purging the freed block itself past a fixed 4 MiB made random_large 9x slower: a
-// class whose free list wanders around the limit faulted on every reuse; its oldest blocks
-// past 4 MiB still cost 12%.)
+// The blocks join the newest end of the class's free list, blocks[n - 1] newest. A class of two
+// pages or more keeps resident free blocks up to opt_.pool_keep_free_bytes (4 MiB) or as many as
+// it has in use, whichever is more, and at least one; past that, up to n + 1 of its oldest free
+// blocks leave the list, give their pages after the first (link, canary) back to the OS outside
+// the lock, and join the purged list, which reuse takes only when the resident list is empty.
+// One more than it got, so that freeing everything converges to the keep. (Purging the freed
+// block itself past a fixed 4 MiB made random_large 9x slower: a class whose free list wanders
+// around the limit faulted on every reuse; its oldest blocks past 4 MiB still cost 12%.)
 template <class Cfg>
-void Allocator<Cfg>::pool_v1_free(unsigned pc, void* p) noexcept {
+void Allocator<Cfg>::pool_v1_free(unsigned pc, void* const* blocks, std::uint32_t n) noexcept {
   PoolClass& pcl = pool_[pc];
   const std::size_t bs = kPoolSizes[pc];
   const std::uintptr_t page = OsLayer::page_size();
-  void* old[2];
-  unsigned n = 0;
+  void* old[kPoolCacheMax + 1];
+  std::uint32_t k = 0;
   {
     LockGuard g(pcl.lock);
-    pool_link_next(p) = pcl.free_list.get();
-    if (pcl.free_list.get()) pool_link_prev(pcl.free_list.get()) = p; else pcl.free_tail.set(p);
-    pcl.free_list.set(p);
-    pcl.free_count.set(pcl.free_count.get() + 1);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      void* p = blocks[i];
+      pool_link_next(p) = pcl.free_list.get();
+      if (pcl.free_list.get()) pool_link_prev(pcl.free_list.get()) = p; else pcl.free_tail.set(p);
+      pcl.free_list.set(p);
+    }
+    pcl.free_count.set(pcl.free_count.get() + n);
     if (Cfg::Quirks::kNoPoolPurge || bs < 2 * page) return;
     const std::size_t in_use = pcl.carved.get() - pcl.free_count.get() - pcl.purged_count.get();
     const std::size_t floor = opt_.pool_keep_free_bytes / bs;
     const std::size_t keep = in_use > floor ? in_use : floor;
-    while (n < 2 && pcl.free_count.get() > keep && pcl.free_count.get() > 1) old[n++] = take_pool_tail(pcl);
+    while (k <= n && pcl.free_count.get() > keep && pcl.free_count.get() > 1) old[k++] = take_pool_tail(pcl);
   }
-  if (n == 0) return;
-  for (unsigned i = 0; i < n; ++i) {
+  if (k == 0) return;
+  for (std::uint32_t i = 0; i < k; ++i) {
     const std::uintptr_t start = pool_purge_start(old[i]), end = pool_purge_end(old[i], bs);
     if (start < end) os_.purge(reinterpret_cast<void*>(start), end - start);
   }
   MaybeLockGuard<SpinLock<A>, !Cfg::Quirks::kPurgeListUnlocked> g(pcl.lock);
-  for (unsigned i = 0; i < n; ++i) {
+  for (std::uint32_t i = 0; i < k; ++i) {
     pool_link_next(old[i]) = pcl.purged_list.get();
     pcl.purged_list.set(old[i]);
   }
-  pcl.purged_count.set(pcl.purged_count.get() + n);
+  pcl.purged_count.set(pcl.purged_count.get() + k);
+}
+
+// A malloc of class pc whose thread cache is empty: take half the capacity from the class in one
+// lock, newest resident block on top. (The hit, a pop, is inline in pool_alloc.)
+template <class Cfg>
+void* Allocator<Cfg>::pool_cache_refill(HeapT* h, unsigned pc) noexcept {
+  auto& c = h->pool_cache[pc];
+  if (c.capacity == 0) return pool_v1_alloc(pc);
+  const std::uint32_t n = pool_v1_take(pc, c.slots, (c.capacity + 1) / 2);
+  if (n == 0) return fail(ENOMEM);
+  std::reverse(c.slots, c.slots + n);  // taken newest first; the cache pops from its end
+  // Blocks carved just now carry no canary: a free of one the thread never handed out must
+  // abort as the free of a free block, not push it into the cache a second time.
+  if constexpr (!Cfg::Quirks::kPoolCacheUnmarked)
+    for (std::uint32_t i = 0; i + 1 < n; ++i) mark_free(c.slots[i]);
+  c.count = n - 1;
+  void* p = c.slots[n - 1];
+  mark_live(p);
+  return p;
+}
+
+// A free of class pc (validated, marked free) into a full thread cache: its older half goes back
+// to the class in one lock first. (The push into a cache with room is inline in pool_free.)
+template <class Cfg>
+void Allocator<Cfg>::pool_cache_overflow(HeapT* h, unsigned pc, void* p) noexcept {
+  auto& c = h->pool_cache[pc];
+  if (c.capacity == 0) return pool_v1_free(pc, &p, 1);
+  const std::uint32_t give = c.capacity - c.capacity / 2;
+  pool_v1_free(pc, c.slots, give);
+  for (std::uint32_t i = give; i < c.count; ++i) c.slots[i - give] = c.slots[i];
+  c.count -= give;
+  c.slots[c.count++] = p;
 }
 
 // The newest block of the class's free list (not empty). The new head's back link goes stale:
@@ -116,8 +152,8 @@ template <class Cfg>
 void* Allocator<Cfg>::pool_alloc(unsigned pc) noexcept {
   void* p = nullptr;
   Path path = Path::kPoolV1;
-  HeapT* h;
-  if (pool_v2() && (h = heap_or_attach()) != nullptr) {
+  HeapT* h = heap_or_attach();
+  if (h && pool_v2()) {
     auto& s = tel_.pool_v2;
     s.alloc_calls.inc();
     auto& hb = h->hot[pc];
@@ -129,6 +165,7 @@ void* Allocator<Cfg>::pool_alloc(unsigned pc) noexcept {
       hb.count = pool_v1_take(pc, hb.slots, kHotboxRefill);
       if (hb.count) {
         s.alloc_refill.inc();
+        for (std::uint32_t i = 0; i + 1 < hb.count; ++i) mark_free(hb.slots[i]);  // as pool_cache_refill's
         p = hb.slots[--hb.count];
         mark_live(p);
       } else {
@@ -137,8 +174,18 @@ void* Allocator<Cfg>::pool_alloc(unsigned pc) noexcept {
       }
     }
     if (p) path = Path::kPoolV2;  // a failed refill's block comes from v1, and its trace says so
+    else p = pool_v1_alloc(pc);
+  } else if (h) {
+    auto& c = h->pool_cache[pc];
+    if (HAKMEM_LIKELY(c.count)) {
+      p = c.slots[--c.count];
+      mark_live(p);
+    } else {
+      p = pool_cache_refill(h, pc);
+    }
+  } else {
+    p = pool_v1_alloc(pc);
   }
-  if (!p) p = pool_v1_alloc(pc);
   if constexpr (TraceT::kOn)
     if (p) trace_block(Ev::kAlloc, path, p, kPoolSizes[pc], kPoolSizes[pc]);
   return p;
@@ -176,8 +223,8 @@ template <class Cfg>
 void Allocator<Cfg>::pool_free(void* p, SuperslabHeader* ss) noexcept {
   const unsigned pc = validate_pool(p, ss, "free");
   mark_free(p);
-  HeapT* h;
-  if (pool_v2() && (h = heap()) != nullptr) {
+  HeapT* h = heap();
+  if (h && pool_v2()) {
     auto& s = tel_.pool_v2;
     s.free_calls.inc();
     auto& hb = h->hot[pc];
@@ -188,9 +235,13 @@ void Allocator<Cfg>::pool_free(void* p, SuperslabHeader* ss) noexcept {
       return;
     }
     s.free_fallback_v1.inc();
+    h = nullptr;  // v2 stands in for v1's cache: the overflow goes to the class
   }
   if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kPoolV1, p, 0, 0);
-  pool_v1_free(pc, p);
+  if (!h) return pool_v1_free(pc, &p, 1);
+  auto& c = h->pool_cache[pc];
+  if (HAKMEM_UNLIKELY(c.count == c.capacity)) return pool_cache_overflow(h, pc, p);
+  c.slots[c.count++] = p;
 }
 
 }  // namespace hakmem

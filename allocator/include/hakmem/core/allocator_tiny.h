@@ -323,7 +323,8 @@ std::uint32_t Allocator<Cfg>::drain_remote(HeapT* h) noexcept {
   return n;
 }
 
-// Every cached block of `h` back to slabs (tiny) or pool v1 (mid-size), then its remote list.
+// Every cached block of `h` back to slabs (tiny) or pool v1's class lists (mid-size), then its
+// remote list.
 template <class Cfg>
 void Allocator<Cfg>::flush_heap(HeapT* h) noexcept {
   for (unsigned c = 0; c < kTinyClassCount; ++c) {
@@ -335,8 +336,11 @@ void Allocator<Cfg>::flush_heap(HeapT* h) noexcept {
   }
   for (unsigned c = 0; c < kPoolClassCount; ++c) {
     auto& hb = h->hot[c];
-    for (std::uint32_t i = 0; i < hb.count; ++i) pool_v1_free(c, hb.slots[i]);
+    if (hb.count) pool_v1_free(c, hb.slots, hb.count);
     hb.count = 0;
+    auto& pcache = h->pool_cache[c];
+    if (pcache.count) pool_v1_free(c, pcache.slots, pcache.count);
+    pcache.count = 0;
   }
   flush_batch(h);
   drain_remote(h);

@@ -49,6 +49,10 @@ struct NoQuirks {
   // A pool that never purges: freed blocks of every class stay resident however many there
   // are. The purge test must catch it.
   static constexpr bool kNoPoolPurge = false;
+  // Pool v1's cache refill leaves the blocks it carves without the free canary, so the free of
+  // one the thread cached but never handed out passes as a valid free and caches it twice. The
+  // bad-free test and the heap check's test of cached pool blocks must catch it.
+  static constexpr bool kPoolCacheUnmarked = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -73,6 +77,10 @@ struct NoSlabColourQuirk : NoQuirks {
 
 struct NoPoolPurgeQuirk : NoQuirks {
   static constexpr bool kNoPoolPurge = true;
+};
+
+struct PoolCacheUnmarkedQuirk : NoQuirks {
+  static constexpr bool kPoolCacheUnmarked = true;
 };
 
 struct PreforkOrderQuirk : NoQuirks {

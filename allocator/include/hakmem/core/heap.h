@@ -16,6 +16,16 @@ namespace hakmem {
 inline constexpr std::uint32_t kHotboxCapacity = 8;  // pool v2 blocks kept per class
 inline constexpr std::uint32_t kRemoteBatch = 64;   // remote frees gathered before one push
 inline constexpr std::uint32_t kHotboxRefill = 4;
+inline constexpr std::uint32_t kPoolCacheMax = 16;  // pool v1 blocks a thread keeps per class, at most
+
+// How many free blocks of pool class pc a thread keeps: as many as fit in `bytes`, at most
+// kPoolCacheMax and at least two, so that the biggest classes batch too (bytes 0: no cache,
+// every free and malloc takes its class lock).
+constexpr std::uint32_t pool_cache_capacity(unsigned pc, std::size_t bytes) noexcept {
+  if (bytes == 0) return 0;
+  const std::size_t n = bytes / kPoolSizes[pc];
+  return n < 2 ? 2 : n < kPoolCacheMax ? static_cast<std::uint32_t>(n) : kPoolCacheMax;
+}
 
 // The unified cache of one tiny class: a LIFO of free blocks, slots[0..count). The count sits
 // just before the slots, so the hit paths address both from one pointer (slot n - 1 is at byte
@@ -69,12 +79,21 @@ struct Heap {
     std::uint32_t count = 0;
     void* slots[kHotboxCapacity];
   };
+  // Pool v1's thread cache of one mid-size class: free blocks (marked free, so a second free of
+  // one aborts), LIFO, slots[0..count) with the oldest at 0. Misses take half the capacity from
+  // the class in one lock; a free into a full cache gives the older half back in one lock.
+  struct PoolCache {
+    std::uint32_t count = 0;
+    std::uint32_t capacity = 0;
+    void* slots[kPoolCacheMax];
+  };
 
   Front front[kTinyClassCount];
   bool refilled[kTinyClassCount] = {};  // a refill since the class's last overflow
   RemoteBatch batch;
   ClassSlabs slabs[kTinyClassCount];
   Hotbox hot[kPoolClassCount];
+  PoolCache pool_cache[kPoolClassCount];
   SuperslabHeader* superslabs = nullptr;  // tiny superslabs this heap owns
   const void* instance = nullptr;
   Heap* next_all = nullptr;     // every heap of the instance
@@ -90,8 +109,9 @@ struct Heap {
     return *reinterpret_cast<Front*>(reinterpret_cast<char*>(front) + offset);
   }
 
-  explicit Heap(std::uint32_t capacity_divisor = 1) noexcept {
+  explicit Heap(std::uint32_t capacity_divisor = 1, std::size_t pool_cache_bytes = 0) noexcept {
     for (unsigned c = 0; c < kTinyClassCount; ++c) front[c].capacity = kFrontCapacity[c] / capacity_divisor;
+    for (unsigned c = 0; c < kPoolClassCount; ++c) pool_cache[c].capacity = pool_cache_capacity(c, pool_cache_bytes);
   }
 };
 

@@ -23,13 +23,18 @@ struct Options {
   // class has in use, its oldest free blocks are purged). Not read from the environment: the
   // checker's purge scenario shrinks it to one block so two frees reach the purge.
   std::size_t pool_keep_free_bytes = std::size_t{4} << 20;
+  // Free bytes of each pool class a thread keeps in its pool v1 cache (at most kPoolCacheMax
+  // blocks; 0 turns the caches off). With them a mid-size malloc or free takes its class lock
+  // once per half a cache, not every time.
+  std::size_t pool_cache_bytes = std::size_t{128} << 10;
   // Front caches start at kFrontCapacity / this and grow to kFrontCapacityMax / this (a power of
   // two, 1..8). Not read from the environment: op-sequence tests divide by 2 so their short
   // sequences of 64 slots overflow caches, and reach flow-control decisions, as often as before
   // the caches grew.
   std::uint32_t front_capacity_divisor = 1;
 
-  // HAKMEM_BG_SPILL, HAKMEM_BG_SPILL_TARGET, HAKMEM_POOL_V2_ENABLED, HAKMEM_STATS_DUMP.
+  // HAKMEM_BG_SPILL, HAKMEM_BG_SPILL_TARGET, HAKMEM_POOL_V2_ENABLED, HAKMEM_POOL_CACHE_BYTES,
+  // HAKMEM_STATS_DUMP.
   static Options from_env() noexcept;
   // Parses one variable's value; false if malformed. Exposed for tests.
   static bool parse_bool(const char* s, bool* out) noexcept;
