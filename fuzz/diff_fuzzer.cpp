@@ -5,8 +5,8 @@
 // and both runs must pass the op interpreter's checks.
 //
 // Input: bytes 0-1 the mask (little endian, mod 512; mapped to one of 20 representative masks
-// unless built with HAKMEM_FUZZ_DIFF_ALL_MASKS), byte 2 the spill target, the rest
-// hakmem_ops::decode_ops bytes (4 logical threads, faults included).
+// unless built with HAKMEM_FUZZ_DIFF_ALL_MASKS), byte 2 the spill target and the pool caches'
+// budget, the rest hakmem_ops::decode_ops bytes (4 logical threads, faults included).
 //
 // Built with HAKMEM_FUZZ_DIFF_DECOY the "masked" side is mask 0 with the Phase 28 quirk (flow
 // control reads a length that behaves like telemetry): the check must report it.
@@ -44,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 #endif
   hakmem::Options opt = hakmem_ops::default_options();
   opt.spill_target = hakmem::fuzz::spill_target_from(data[2]);
+  opt.pool_cache_bytes = hakmem::fuzz::pool_cache_bytes_from(data[2]);
   hakmem_ops::DecodeOptions dec;
   dec.max_ops = 512;
   const auto ops = hakmem_ops::decode_ops(std::span(data + 3, size - 3), dec);

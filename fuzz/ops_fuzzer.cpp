@@ -5,8 +5,9 @@
 // the end every block is freed, every logical thread exits, and quiesce + check() must show
 // zero live blocks and nothing in transit with no errors.
 //
-// Input: byte 0 picks the spill flow-control target, the rest are hakmem_ops::decode_ops bytes
-// over 4 deterministic logical threads (remote frees, thread exit and adoption included).
+// Input: byte 0 picks the spill flow-control target and the pool caches' budget, the rest are
+// hakmem_ops::decode_ops bytes over 4 deterministic logical threads (remote frees, thread exit
+// and adoption included).
 #include <cstdint>
 #include <span>
 
@@ -24,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   hakmem::Options opt = hakmem_ops::default_options();
   opt.spill_target = hakmem::fuzz::spill_target_from(data[0]);
+  opt.pool_cache_bytes = hakmem::fuzz::pool_cache_bytes_from(data[0]);
   hakmem_ops::DecodeOptions dec;
   dec.max_ops = 1024;
   const auto ops = hakmem_ops::decode_ops(std::span(data + 1, size - 1), dec);

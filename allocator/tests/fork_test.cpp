@@ -20,13 +20,15 @@ TEST(Fork, ChildOfABusyProcessAllocatesFreesAndChecksClean) {
   TestAllocator a(o);
   std::atomic<bool> stop{false};
   std::vector<std::thread> churn;
-  for (int t = 0; t < 3; ++t)
+  for (int t = 0; t < 4; ++t)
     churn.emplace_back([&, t] {
       // Batches overflow the front cache, so the spill queue is pushed and popped all the time:
-      // the lock-free windows a fork can cut in half.
+      // the lock-free windows a fork can cut in half. The fourth thread does the same to its
+      // pool caches (mid sizes), which give blocks back to their classes in batches.
       std::vector<void*> batch;
       for (unsigned i = 0; !stop.load(std::memory_order_relaxed); ++i) {
-        for (int k = 0; k < 300; ++k) batch.push_back(a.malloc(16 + (k % 3) * 16 + t));
+        for (int k = 0; k < 300; ++k)
+          batch.push_back(a.malloc(t < 3 ? 16 + (k % 3) * 16 + t : 1100 + (k % 5) * 1500));
         for (void* p : batch) a.free(p);
         batch.clear();
       }
@@ -48,7 +50,7 @@ TEST(Fork, ChildOfABusyProcessAllocatesFreesAndChecksClean) {
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++bad_children;
   }
   stop = true;
-  Watchdog w(60, "the 3 churn threads of ChildOfABusyProcessAllocatesFreesAndChecksClean to join");
+  Watchdog w(60, "the 4 churn threads of ChildOfABusyProcessAllocatesFreesAndChecksClean to join");
   for (auto& t : churn) t.join();
   EXPECT_EQ(bad_children, 0);
   hak_heap_report r;

@@ -225,12 +225,15 @@ class LockedPathTest : public Test {
     free_slot(a, 9);
   }
 
-  // t0's exit gives its cache's two blocks back in one batch, which purges the oldest free block
-  // outside the class lock, while t1 refills its cache one block at a time (resident, purged or
-  // carved), overflows it (a batch of one, which may purge too) and exits.
+  // t0 takes a block (so it has a heap and a cache), frees three: the third overflows its cache
+  // (a batch of one back to the class), and its exit gives the last two back in one batch; each
+  // may purge the class's oldest free blocks outside the lock. Meanwhile t1 refills its cache
+  // one block at a time (resident, purged or carved), overflows it and exits the same way.
   void pool_cache_purger(Alloc& a) {
+    malloc_into(a, 10, kPoolBig);
     free_slot(a, 0);
     free_slot(a, 1);
+    free_slot(a, 10);
     a.thread_exit();
   }
   void pool_cache_reuser(Alloc& a) {

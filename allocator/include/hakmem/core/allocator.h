@@ -197,6 +197,7 @@ class Allocator {
   void pool_free(void* p, SuperslabHeader* ss) noexcept;
   void* pool_v1_alloc(unsigned pcls) noexcept;
   void pool_v1_free(unsigned pcls, void* const* blocks, std::uint32_t n) noexcept;  // n <= kPoolCacheMax
+  [[gnu::noinline]] void* pool_v2_alloc(HeapT* h, unsigned pcls) noexcept;
   [[gnu::noinline]] void* pool_cache_refill(HeapT* h, unsigned pcls) noexcept;
   [[gnu::noinline]] void pool_cache_overflow(HeapT* h, unsigned pcls, void* p) noexcept;
   void* pop_pool_free(PoolClass& pcl) noexcept;

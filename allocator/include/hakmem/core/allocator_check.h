@@ -48,7 +48,10 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       else if (!is_marked_free(q))
         err.add("pool P%u: heap %u's %s holds %p without the free canary (a free of it would pass)", c, h->id, where, q);
     };
+    // A fork child's retired heaps are skipped: a vanished thread may have been between giving
+    // blocks back and lowering its count. Their cached blocks count as live (the child leaks them).
     for (HeapT* h = all_heaps_; h; h = h->next_all) {
+      if (h->retired) continue;
       hot += h->hot[c].count + h->pool_cache[c].count;
       for (std::uint32_t i = 0; i < h->hot[c].count; ++i) cached(h, h->hot[c].slots[i], "hotbox");
       for (std::uint32_t i = 0; i < h->pool_cache[c].count; ++i) cached(h, h->pool_cache[c].slots[i], "pool cache");

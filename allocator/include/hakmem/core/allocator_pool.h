@@ -59,6 +59,9 @@ void* Allocator<Cfg>::pool_v1_alloc(unsigned pc) noexcept {
 // One more than it got, so that freeing everything converges to the keep. (Purging the freed
 // block itself past a fixed 4 MiB made random_large 9x slower: a class whose free list wanders
 // around the limit faulted on every reuse; its oldest blocks past 4 MiB still cost 12%.)
+// Every caller gives at most kPoolCacheMax blocks: a hotbox, a cache, or a cache's older half.
+static_assert(kHotboxCapacity <= kPoolCacheMax, "flush_heap gives a whole hotbox in one batch");
+
 template <class Cfg>
 void Allocator<Cfg>::pool_v1_free(unsigned pc, void* const* blocks, std::uint32_t n) noexcept {
   PoolClass& pcl = pool_[pc];
@@ -148,34 +151,17 @@ void* Allocator<Cfg>::take_pool_tail(PoolClass& pcl) noexcept {
   return t;
 }
 
+// A mid-size malloc. The v1 cache's hit is the straight path; v2 and the misses are calls, so
+// the hit saves no registers.
 template <class Cfg>
 void* Allocator<Cfg>::pool_alloc(unsigned pc) noexcept {
-  void* p = nullptr;
-  Path path = Path::kPoolV1;
   HeapT* h = heap_or_attach();
-  if (h && pool_v2()) {
-    auto& s = tel_.pool_v2;
-    s.alloc_calls.inc();
-    auto& hb = h->hot[pc];
-    if (hb.count) {
-      s.alloc_fast.inc();
-      p = hb.slots[--hb.count];
-      mark_live(p);
-    } else {
-      hb.count = pool_v1_take(pc, hb.slots, kHotboxRefill);
-      if (hb.count) {
-        s.alloc_refill.inc();
-        for (std::uint32_t i = 0; i + 1 < hb.count; ++i) mark_free(hb.slots[i]);  // as pool_cache_refill's
-        p = hb.slots[--hb.count];
-        mark_live(p);
-      } else {
-        s.alloc_refill_fail.inc();
-        s.alloc_fallback_v1.inc();
-      }
-    }
-    if (p) path = Path::kPoolV2;  // a failed refill's block comes from v1, and its trace says so
-    else p = pool_v1_alloc(pc);
-  } else if (h) {
+  void* p;
+  if (HAKMEM_UNLIKELY(h == nullptr)) {
+    p = pool_v1_alloc(pc);
+  } else if (HAKMEM_UNLIKELY(pool_v2())) {
+    return pool_v2_alloc(h, pc);
+  } else {
     auto& c = h->pool_cache[pc];
     if (HAKMEM_LIKELY(c.count)) {
       p = c.slots[--c.count];
@@ -183,8 +169,40 @@ void* Allocator<Cfg>::pool_alloc(unsigned pc) noexcept {
     } else {
       p = pool_cache_refill(h, pc);
     }
+  }
+  if constexpr (TraceT::kOn)
+    if (p) trace_block(Ev::kAlloc, Path::kPoolV1, p, kPoolSizes[pc], kPoolSizes[pc]);
+  return p;
+}
+
+// Pool v2: the hotbox, refilled from the class lists; when a refill fails, v1's class lists
+// serve the request.
+template <class Cfg>
+void* Allocator<Cfg>::pool_v2_alloc(HeapT* h, unsigned pc) noexcept {
+  auto& s = tel_.pool_v2;
+  s.alloc_calls.inc();
+  auto& hb = h->hot[pc];
+  void* p = nullptr;
+  if (hb.count) {
+    s.alloc_fast.inc();
+    p = hb.slots[--hb.count];
+    mark_live(p);
   } else {
+    hb.count = pool_v1_take(pc, hb.slots, kHotboxRefill);
+    if (hb.count) {
+      s.alloc_refill.inc();
+      for (std::uint32_t i = 0; i + 1 < hb.count; ++i) mark_free(hb.slots[i]);  // as pool_cache_refill's
+      p = hb.slots[--hb.count];
+      mark_live(p);
+    } else {
+      s.alloc_refill_fail.inc();
+      s.alloc_fallback_v1.inc();
+    }
+  }
+  Path path = Path::kPoolV2;
+  if (!p) {
     p = pool_v1_alloc(pc);
+    path = Path::kPoolV1;  // a failed refill's block comes from v1, and its trace says so
   }
   if constexpr (TraceT::kOn)
     if (p) trace_block(Ev::kAlloc, path, p, kPoolSizes[pc], kPoolSizes[pc]);
