@@ -69,6 +69,11 @@ void audit_final(Run& run, FootprintTracker& fp, char* note, std::size_t note_si
               static_cast<ull>(r.tiny_transit_blocks), static_cast<ull>(r.remote_pending), static_cast<ull>(r.heaps),
               static_cast<ull>(r.orphaned_heaps));
   }
+  if (r.pool_cached_blocks != 0) {
+    violation(run.rc, Check::Accounting, -1,
+              "after hak_quiesce() with every thread gone: %llu mid-size blocks still in thread pool caches",
+              static_cast<ull>(r.pool_cached_blocks));
+  }
   for (int c = 0; c < kTinyClasses; ++c) {
     if (r.spill_length[c] != 0 || r.spill_blocks[c] != 0) {
       violation(run.rc, Check::Spill, -1, "after hak_quiesce(), class %d: spill_length %llu, blocks on the stack %llu",
