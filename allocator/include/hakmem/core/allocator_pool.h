@@ -1,7 +1,7 @@
 // The mid-size pool (1.5..128 KiB). v1: one free list per class under a lock, carving pool
-// superslabs, behind a per-thread cache per class (Options::pool_cache_bytes). v2 "hotbox" (only while pool_v2() is on, HAKMEM_POOL_V2_ENABLED=1): a small
-// per-thread stack per class in front of v1's class lists (instead of v1's cache), with the
-// seed's twelve telemetry counters.
+// superslabs, behind a per-thread cache per class (Options::pool_cache_bytes). v2 "hotbox"
+// (only while pool_v2() is on, HAKMEM_POOL_V2_ENABLED=1): a small per-thread stack per class in
+// front of v1's class lists (instead of v1's cache), with the seed's twelve telemetry counters.
 #pragma once
 
 namespace hakmem {
