@@ -55,9 +55,20 @@ run_sqlite() {  # an in-memory database: the page cache and every statement's me
   report sqlite "$(wc -l <"$dir/workload.sql")" "$dir/sqlite.time"
 }
 
-run_python() {  # PYTHONMALLOC=malloc: every object through malloc, not pymalloc's arenas
-  local dir=$1 preload=$2 out
-  timed "$dir/python.time" env LD_PRELOAD="$preload" PYTHONMALLOC=malloc "$PY" -I "$here/churn.py" >"$dir/python.out"
+# python3 with every object through malloc: PYTHONMALLOC=malloc, and no other PYTHON* variable
+# of the caller's. Not -I or -E: they make python ignore PYTHONMALLOC too, and pymalloc's arenas
+# would take every small object (this benchmark measured pymalloc until 2026-12-02).
+run_python() {
+  local dir=$1 preload=$2 out v stats
+  local py_env=(env)
+  for v in $(compgen -e); do [[ $v == PYTHON* ]] && py_env+=(-u "$v"); done
+  py_env+=(PYTHONMALLOC=malloc)
+  # pymalloc's statistics print only while pymalloc allocates
+  stats=$("${py_env[@]}" "$PY" -s -c 'import sys; sys._debugmallocstats()' 2>&1) || die "python: $stats"
+  if [[ $stats == *"Small block threshold"* ]]; then
+    die "python: PYTHONMALLOC=malloc is not in effect (pymalloc would take every small object)"
+  fi
+  timed "$dir/python.time" "${py_env[@]}" LD_PRELOAD="$preload" "$PY" -s "$here/churn.py" >"$dir/python.out"
   out=$(cat "$dir/python.out")
   [[ "$out" == "churn ok "* ]] || die "python: unexpected output '$out'"
   report python "${out##* }" "$dir/python.time"
