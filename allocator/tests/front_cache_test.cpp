@@ -1,6 +1,7 @@
 // The front cache and the spill queue's flow control, observed through the behaviour trace.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <vector>
 
 #include "front_cache_checks.h"
@@ -91,6 +92,58 @@ TEST(FrontCache, RefillTakesTheSpillQueueBeforeCarving) {
   EXPECT_EQ(refills[0].b, 64u);
   EXPECT_EQ(refills[0].c, 0u);
   EXPECT_EQ(a.spill(0).length(), spilled - 64);
+}
+
+// A refill walks the free lists of up to kWalkWays slabs side by side (their cache misses
+// overlap). Blocks of C2 fill whole slabs, then `frees[i]` blocks of the i-th full slab come back
+// (the current slab's list stays empty). Returns how many blocks the next refill took from each
+// of those slabs, in their order.
+std::vector<std::uint32_t> refill_shares(const std::vector<std::uint32_t>& frees) {
+  TestAllocator a(small_options());
+  constexpr unsigned cls = 2;  // 64 B: 960 or 1024 blocks a slab
+  constexpr std::uint32_t batch = kFrontCapacity[cls] / 2;
+  std::map<std::uintptr_t, std::vector<void*>> by_slab;
+  std::vector<void*> all;
+  for (std::uint32_t i = 0; i < batch * 100; ++i) {  // whole refills: the cache ends empty
+    void* p = a.malloc(kTinySizes[cls]);
+    all.push_back(p);
+    by_slab[reinterpret_cast<std::uintptr_t>(p) >> kSlabShift].push_back(p);
+  }
+  by_slab.erase(reinterpret_cast<std::uintptr_t>(all.back()) >> kSlabShift);  // the current slab
+  std::vector<std::uintptr_t> slabs;
+  for (std::uint32_t i = 0; i < frees.size(); ++i) {
+    auto it = std::next(by_slab.begin(), i);
+    slabs.push_back(it->first);
+    for (std::uint32_t k = 0; k < frees[i]; ++k) a.free(it->second[k]);
+  }
+  a.thread_flush();
+  a.drain_spill();  // every freed block on its slab's free list
+  std::map<std::uintptr_t, std::uint32_t> taken;
+  std::vector<void*> reused;
+  for (std::uint32_t i = 0; i < batch; ++i) {
+    reused.push_back(a.malloc(kTinySizes[cls]));
+    ++taken[reinterpret_cast<std::uintptr_t>(reused.back()) >> kSlabShift];
+  }
+  std::vector<std::uint32_t> shares;
+  for (std::uintptr_t s : slabs) shares.push_back(taken[s]);
+  hak_heap_report r;
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  return shares;
+}
+
+TEST(FrontCache, ARefillTakesAnEvenShareFromEachOfUpToFourSlabs) {
+  static_assert(kWalkWays == 4 && kFrontCapacity[2] / 2 == 64);
+  const auto shares = refill_shares({100, 100, 100, 100, 100});
+  std::uint32_t slabs = 0;
+  for (std::uint32_t n : shares) {
+    EXPECT_TRUE(n == 0 || n == 16) << "a slab gave " << n << " blocks";
+    slabs += n != 0;
+  }
+  EXPECT_EQ(slabs, 4u) << "the refill walked " << slabs << " slabs' lists";
+}
+
+TEST(FrontCache, SlabsWithLongerListsMakeUpForShortOnes) {
+  EXPECT_EQ(refill_shares({2, 3, 5, 300}), (std::vector<std::uint32_t>{2, 3, 5, 54}));
 }
 
 // Growth: an overflow doubles the cache only when the class was refilled since its previous

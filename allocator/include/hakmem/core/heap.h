@@ -17,6 +17,7 @@ inline constexpr std::uint32_t kHotboxCapacity = 8;  // pool v2 blocks kept per 
 inline constexpr std::uint32_t kRemoteBatch = 64;   // remote frees gathered before one push
 inline constexpr std::uint32_t kHotboxRefill = 4;
 inline constexpr std::uint32_t kPoolCacheMax = 16;  // pool v1 blocks a thread keeps per class, at most
+inline constexpr unsigned kWalkWays = 4;  // slab free lists a tiny refill walks side by side
 
 // How many free blocks of pool class pc a thread keeps: as many as fit in `bytes`, at most
 // kPoolCacheMax and at least two, so that the biggest classes batch too (bytes 0: no cache,
