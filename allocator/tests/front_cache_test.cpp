@@ -104,7 +104,7 @@ std::vector<std::uint32_t> refill_shares(const std::vector<std::uint32_t>& frees
   constexpr std::uint32_t batch = kFrontCapacity[cls] / 2;
   std::map<std::uintptr_t, std::vector<void*>> by_slab;
   std::vector<void*> all;
-  for (std::uint32_t i = 0; i < batch * 100; ++i) {  // whole refills: the cache ends empty
+  for (std::uint32_t i = 0; i < batch * 200; ++i) {  // whole refills: the cache ends empty
     void* p = a.malloc(kTinySizes[cls]);
     all.push_back(p);
     by_slab[reinterpret_cast<std::uintptr_t>(p) >> kSlabShift].push_back(p);
@@ -144,6 +144,12 @@ TEST(FrontCache, ARefillTakesAnEvenShareFromEachOfUpToFourSlabs) {
 
 TEST(FrontCache, SlabsWithLongerListsMakeUpForShortOnes) {
   EXPECT_EQ(refill_shares({2, 3, 5, 300}), (std::vector<std::uint32_t>{2, 3, 5, 54}));
+}
+
+// Lists too short to fill the batch between them: further rounds take the next slabs' lists, so
+// no free block waits while new ones are carved.
+TEST(FrontCache, ARefillTakesEveryFreeSlabBlockBeforeCarving) {
+  EXPECT_EQ(refill_shares(std::vector<std::uint32_t>(10, 5)), std::vector<std::uint32_t>(10, 5));
 }
 
 // Growth: an overflow doubles the cache only when the class was refilled since its previous

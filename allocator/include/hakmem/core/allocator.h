@@ -178,6 +178,7 @@ class Allocator {
   void slab_free(HeapT* h, Slab* s, void* p) noexcept;
   static std::uint32_t pop_free_list(Slab* s, std::uint32_t want, void** out, std::uint32_t n) noexcept;
   std::uint32_t take_slab_free(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
+  std::uint32_t take_slab_free_round(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   std::uint32_t refill_from_slabs(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   Slab* acquire_slab(HeapT* h, unsigned cls) noexcept;
   void release_slab(HeapT* h, Slab* s) noexcept;
