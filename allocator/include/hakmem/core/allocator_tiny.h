@@ -251,12 +251,7 @@ std::uint32_t Allocator<Cfg>::take_slab_free_round(HeapT* h, unsigned cls, std::
     Slab* s = way[i];
     s->free_list = head[i];
     s->free_count -= take[i];
-    if (!s->free_list && s != cs.current) {  // dry: off the partial list
-      if (s->prev) s->prev->next = s->next; else cs.partial = s->next;
-      if (s->next) s->next->prev = s->prev;
-      s->prev = s->next = nullptr;
-      s->listed = false;
-    }
+    if (!s->free_list && s != cs.current) cs.unlink_partial(s);  // dry
   }
   return n;
 }
@@ -336,10 +331,7 @@ Slab* Allocator<Cfg>::acquire_slab(HeapT* h, unsigned cls) noexcept {
 template <class Cfg>
 void Allocator<Cfg>::release_slab(HeapT* h, Slab* s) noexcept {
   auto& cs = h->slabs[s->cls];
-  if (s->listed) {
-    if (s->prev) s->prev->next = s->next; else cs.partial = s->next;
-    if (s->next) s->next->prev = s->prev;
-  }
+  if (s->listed) cs.unlink_partial(s);  // never the current slab: slab_free keeps that one
   SuperslabHeader* ss = superslab_of(s);
   if constexpr (TraceT::kOn)
     trace_.record({Ev::kSlabRelease, Path::kSlab, s->cls, ss->region, s->index * kSlabSize, 0, 0, 0});

@@ -66,6 +66,13 @@ struct Heap {
     Slab* current = nullptr;  // the slab refills take from first
     Slab* partial = nullptr;  // other slabs with free blocks (doubly linked)
     std::uint32_t next_colour = 0;  // of the class's next slab (see tiny_slab_colours)
+    // Takes s, which is on the partial list, off it.
+    void unlink_partial(Slab* s) noexcept {
+      if (s->prev) s->prev->next = s->next; else partial = s->next;
+      if (s->next) s->next->prev = s->prev;
+      s->prev = s->next = nullptr;
+      s->listed = false;
+    }
   };
   // Remote frees to one heap, gathered by the freeing thread and pushed as one chain: a thread
   // that frees many blocks of another (larson's lanes, consumers) makes one CAS on the owner's
