@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "front_cache_checks.h"
+#include "slab_list_checks.h"
 #include "test_config.h"
 
 namespace hakmem::test {
@@ -151,6 +152,8 @@ TEST(FrontCache, SlabsWithLongerListsMakeUpForShortOnes) {
 TEST(FrontCache, ARefillTakesEveryFreeSlabBlockBeforeCarving) {
   EXPECT_EQ(refill_shares(std::vector<std::uint32_t>(10, 5)), std::vector<std::uint32_t>(10, 5));
 }
+
+TEST(FrontCache, FreedBlocksOfFullSlabsAreFoundAgain) { freed_blocks_of_full_slabs_are_found_again<TestAllocator>(); }
 
 // Growth: an overflow doubles the cache only when the class was refilled since its previous
 // overflow (the thread trades blocks both ways), and never beyond kFrontCapacityMax.

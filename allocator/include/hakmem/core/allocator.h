@@ -34,6 +34,10 @@ inline constexpr std::size_t kMaxRequest = std::size_t{1} << 46;
 // realloc between large sizes remaps instead of copying when it would copy at least this much.
 inline constexpr std::size_t kRemapMinCopy = std::size_t{256} << 10;
 
+namespace detail {
+struct CheckErrors;  // allocator_check.h
+}  // namespace detail
+
 template <class Cfg>
 class Allocator {
  public:
@@ -186,6 +190,7 @@ class Allocator {
   void flush_heap(HeapT* h) noexcept;
   std::uint32_t reserve_spill(unsigned cls, std::uint32_t want, std::uint32_t* len) noexcept;
   void wake_drainer() noexcept;
+  void check_slab_lists(HeapT* h, unsigned c, std::uint8_t* on_lists, detail::CheckErrors& err) noexcept;
 
   // arena (allocator_arena.h)
   bool reserve_arena() noexcept;

@@ -78,7 +78,9 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   const std::size_t nss = arena_top() >> kSuperslabShift;
   // One bit per possible block of every slab: a block seen twice is on two lists at once.
   constexpr std::size_t kBitmapBytes = kSlabSize / 16 / 8;
-  const std::size_t scratch_bytes = nss * kSlabsPerSuperslab * kBitmapBytes + 1;
+  const std::size_t nslabs = nss * kSlabsPerSuperslab;
+  // After the bitmaps, one byte per slab: how often a heap's slab lists name it.
+  const std::size_t scratch_bytes = nslabs * (kBitmapBytes + 1) + 1;
   auto* seen = static_cast<std::uint8_t*>(
       mmap(nullptr, scratch_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
   if (seen == MAP_FAILED) {
@@ -87,6 +89,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   }
   auto owner_retired = [](SuperslabHeader* ss) { return static_cast<HeapT*>(ss->owner)->retired; };
   auto slab_id = [&](SuperslabHeader* ss, const Slab* s) { return std::size_t{ss->region} * kSlabsPerSuperslab + s->index; };
+  std::uint8_t* const on_lists = seen + nslabs * kBitmapBytes;
   // Marks block p of slab s; false if it was marked already.
   auto mark = [&](SuperslabHeader* ss, Slab* s, const void* p) {
     const std::uint32_t i = s->index_of(reinterpret_cast<std::uintptr_t>(p) - s->data_start);
@@ -165,6 +168,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       ++r->retired_heaps;
       continue;
     }
+    for (unsigned c = 0; c < kTinyClassCount; ++c) check_slab_lists(h, c, on_lists, err);
     for (unsigned c = 0; c < kTinyClassCount; ++c)
       for (std::uint32_t k = 0; k < h->front[c].count; ++k) transit(h->front[c].slots[k], "front cache", c);
     for (void* p = h->remote.peek_quiescent(); p; p = RemoteList<A>::next(p)) {
@@ -198,6 +202,19 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
                 s.free_count, s.check_transit, carved);
       else
         r->tiny_live_blocks += carved - s.free_count - s.check_transit;
+      // The lists: a refill looks for free blocks only on its class's current slab and partial list.
+      const HeapT* owner = static_cast<const HeapT*>(ss->owner);
+      const bool current = owner->slabs[s.cls].current == &s;
+      const bool on_list = on_lists[slab_id(ss, &s)] != 0;
+      if (s.free_count && !on_list)
+        err.add("superslab %zu slab %u: %u free blocks, but on no slab list of heap %u (no refill finds them)", i,
+                s.index, s.free_count, owner->id);
+      if (s.listed != on_list)
+        err.add("superslab %zu slab %u: marked %s, but %s", i, s.index, s.listed ? "listed" : "unlisted",
+                on_list ? "on a slab list" : "on none");
+      if (!current && carved && s.free_count == carved)
+        err.add("superslab %zu slab %u: all %u carved blocks free, yet the slab was kept (it should have gone back)", i,
+                s.index, carved);
       r->tiny_free_blocks += s.free_count + (s.capacity - carved);
       r->tiny_capacity_blocks += s.capacity;
     }
@@ -214,6 +231,44 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   r->os_map_failures = os_.failures();
   munmap(seen, scratch_bytes);
   return r->errors ? -1 : 0;
+}
+
+// Heap h's slab lists of class c: the current slab, then the partial list (doubly linked, every
+// slab with a free block). Each slab named counts in on_lists[slab id]: twice is a cycle, or a
+// slab that is both current and partial.
+template <class Cfg>
+void Allocator<Cfg>::check_slab_lists(HeapT* h, unsigned c, std::uint8_t* on_lists, detail::CheckErrors& err) noexcept {
+  auto named = [&](Slab* s, const char* as) {  // false: stop walking (not a slab, or seen before)
+    const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(s) - reinterpret_cast<std::uintptr_t>(base_);
+    SuperslabHeader* ss = off < arena_top() ? superslab_of(s) : nullptr;
+    const std::uintptr_t rec = reinterpret_cast<std::uintptr_t>(s) - reinterpret_cast<std::uintptr_t>(ss ? ss->slabs : nullptr);
+    if (!ss || ss->magic != kSuperslabMagic || ss->kind != SsKind::kTiny || rec % sizeof(Slab) ||
+        rec / sizeof(Slab) >= kSlabsPerSuperslab) {
+      err.add("heap %u C%u: its %s %p is no slab record of a tiny superslab", h->id, c, as, static_cast<void*>(s));
+      return false;
+    }
+    if (ss->owner != h)
+      err.add("heap %u C%u: its %s (superslab %u slab %u) belongs to heap %u", h->id, c, as, ss->region, s->index,
+              static_cast<HeapT*>(ss->owner)->id);
+    if (s->cls != c)
+      err.add("heap %u C%u: its %s (superslab %u slab %u) is of class C%u", h->id, c, as, ss->region, s->index, s->cls);
+    if (on_lists[std::size_t{ss->region} * kSlabsPerSuperslab + s->index]++) {
+      err.add("heap %u C%u: its %s (superslab %u slab %u) is named twice by its lists", h->id, c, as, ss->region,
+              s->index);
+      return false;
+    }
+    return true;
+  };
+  auto& cs = h->slabs[c];
+  if (cs.current) named(cs.current, "current slab");
+  Slab* prev = nullptr;
+  for (Slab* s = cs.partial; s && named(s, "partial slab"); prev = s, s = s->next) {
+    if (s->prev != prev)
+      err.add("heap %u C%u: partial slab %p links back to %p, not to %p", h->id, c, static_cast<void*>(s),
+              static_cast<void*>(s->prev), static_cast<void*>(prev));
+    if (!s->free_list)
+      err.add("heap %u C%u: partial slab %p has no free block (refills step over it)", h->id, c, static_cast<void*>(s));
+  }
 }
 
 template <class Cfg>

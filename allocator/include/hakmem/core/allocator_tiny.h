@@ -167,7 +167,7 @@ void Allocator<Cfg>::slab_free(HeapT* h, Slab* s, void* p) noexcept {
   s->free_list = p;
   ++s->free_count;
   auto& cs = h->slabs[s->cls];
-  if (!s->listed) {  // it was full: it has a free block again
+  if (!s->listed && !Cfg::Quirks::kFreeLeavesFullSlabUnlisted) {  // it was full: it has a free block again
     s->prev = nullptr;
     s->next = cs.partial;
     if (cs.partial) cs.partial->prev = s;

@@ -53,6 +53,10 @@ struct NoQuirks {
   // one the thread cached but never handed out passes as a valid free and caches it twice. The
   // bad-free test and the heap check's test of cached pool blocks must catch it.
   static constexpr bool kPoolCacheUnmarked = false;
+  // A free into a full slab leaves that slab off its class's partial list, so its free blocks
+  // are stranded: refills carve new slabs while they wait. The heap check's walk of the slab
+  // lists must catch it (the free lists and counts are all still right).
+  static constexpr bool kFreeLeavesFullSlabUnlisted = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -83,6 +87,9 @@ struct PoolCacheUnmarkedQuirk : NoQuirks {
   static constexpr bool kPoolCacheUnmarked = true;
 };
 
+struct FreeLeavesFullSlabUnlistedQuirk : NoQuirks {
+  static constexpr bool kFreeLeavesFullSlabUnlisted = true;
+};
 struct PreforkOrderQuirk : NoQuirks {
   static constexpr bool kPreforkArenaFirst = true;
 };
