@@ -6,7 +6,7 @@
 #   ci/preload_check.sh [path/to/libhakmem.so]     (default build/release/lib/libhakmem.so)
 #
 # Any malloc-replacing library works (e.g. libmimalloc.so.2), which is how this script itself
-# is checked. Redis listens on 127.0.0.1 only, on a random high port, without persistence.
+# is checked. Redis listens on a unix socket in the work directory only, without persistence.
 # The work_* functions are called indirectly (run_one passes "work_$name" to bash -c by name),
 # which shellcheck cannot see: it would call all of their commands unreachable.
 # shellcheck disable=SC2317
@@ -114,23 +114,27 @@ CPP
   g++ -std=c++17 -O2 -Wall -o "$dir/prog" "$dir/prog.cpp" && "$dir/prog"
 }
 
-# redis: server, checks with redis-cli and a short redis-benchmark, all against 127.0.0.1.
+# redis: server, checks with redis-cli and a short redis-benchmark, over a unix socket in $work.
+# Not TCP: a random port in the ephemeral range (32768-60999) can be some connection's local port,
+# so the server failed to bind ("Address already in use") and redis-benchmark, connecting to the
+# port, hit TCP self-connect and spun until the 300 s timeout (seen in a fresh-clone gate).
 work_redis() {
-  local port pid i cli
-  for _ in 1 2 3 4 5; do  # a random high port that is free
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
-  redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize no \
-    --protected-mode yes --dir "$work" --logfile "$work/redis.$1.log" &
+  local pid i cli sock="$work/redis.$1.sock"
+  redis-server --port 0 --unixsocket "$sock" --save '' --appendonly no --daemonize no \
+    --dir "$work" --logfile "$work/redis.$1.log" &
   pid=$!
   trap 'kill "$pid" 2>/dev/null' EXIT
   trap 'exit 1' TERM  # a timeout still stops the server (through the EXIT trap)
-  cli=(redis-cli -h 127.0.0.1 -p "$port")
+  cli=(redis-cli -s "$sock")
   for ((i = 0; i < 100; i++)); do
     [[ "$("${cli[@]}" ping 2>/dev/null)" == PONG ]] && break
     sleep 0.1
   done
+  if [[ "$("${cli[@]}" ping 2>/dev/null)" != PONG ]]; then  # a clear failure now, not a hang later
+    echo "redis-server did not answer PING in 10 s; its log:"
+    tail -n 5 "$work/redis.$1.log"
+    return 1
+  fi
   "${cli[@]}" set greeting hello
   "${cli[@]}" get greeting
   "${cli[@]}" set big "$(head -c 100000 /dev/zero | tr '\0' 'z')" >/dev/null
@@ -139,7 +143,7 @@ work_redis() {
   "${cli[@]}" lrange list 10 14
   "${cli[@]}" incrby counter 41 && "${cli[@]}" incr counter
   # Timings vary run to run: keep the test names, drop the numbers.
-  redis-benchmark -h 127.0.0.1 -p "$port" -q -n 20000 -c 10 -t set,get,incr,lpush,lpop,hset 2>&1 |
+  redis-benchmark -s "$sock" -q -n 20000 -c 10 -t set,get,incr,lpush,lpop,hset 2>&1 |
     tr '\r' '\n' | sed -n 's/^\([A-Z_]*\).*requests per second.*/\1: ok/p'
   "${cli[@]}" get greeting
   "${cli[@]}" del big list
