@@ -50,6 +50,46 @@ TEST(Pool, AThreadCacheHoldsAtMostItsCapacityUntilFlushed) {
   EXPECT_EQ(a.malloc(4096), ps.back()) << "the class's newest block is the last one the cache held";
 }
 
+// Growth, as for the tiny front caches: an overflow doubles a pool cache only when the class was
+// refilled since its previous overflow (the thread trades blocks both ways), up to what fits in
+// kPoolCacheGrowth times the bytes. A thread that only frees keeps the first capacity.
+TEST(Pool, ACacheDoublesAtAnOverflowAfterARefillUpToItsGrowthBound) {
+  TestAllocator a(small_options());
+  const unsigned pc = pool_class_of(65536);  // 128 KiB: 2 blocks first; 512 KiB: 8 at most
+  ASSERT_EQ(pool_cache_capacity(pc, a.options().pool_cache_bytes), 2u);
+  ASSERT_EQ(pool_cache_capacity(pc, kPoolCacheGrowth * a.options().pool_cache_bytes), 8u);
+  std::vector<void*> blocks;
+  auto round = [&] {
+    for (int i = 0; i < 40; ++i) blocks.push_back(a.malloc(65536));
+    for (void* p : blocks) a.free(p);
+    blocks.clear();
+  };
+  ASSERT_NE(a.malloc(65536), nullptr);
+  EXPECT_EQ(a.pool_cache_capacity_of(pc), 2u);
+  round();  // refills, then overflows: the first doubles, the later ones (no refill between) do not
+  EXPECT_EQ(a.pool_cache_capacity_of(pc), 4u);
+  round();
+  EXPECT_EQ(a.pool_cache_capacity_of(pc), 8u);
+  round();
+  EXPECT_EQ(a.pool_cache_capacity_of(pc), 8u) << "never beyond the bytes' growth bound (kPoolCacheMax is 16)";
+  EXPECT_EQ(a.pool_cache_capacity_of(pool_class_of(32768)), 4u) << "other classes keep theirs";
+  hak_heap_report r{};
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_LE(r.pool_cached_blocks, 8u);
+}
+
+TEST(Pool, AThreadThatOnlyFreesKeepsItsFirstCacheCapacity) {
+  TestAllocator a(small_options());
+  const unsigned pc = pool_class_of(32768);
+  std::vector<void*> blocks;
+  for (int i = 0; i < 200; ++i) blocks.push_back(a.malloc(32768));
+  std::thread([&] {
+    a.free(a.malloc(16));  // a heap (a thread without one frees straight to the class)
+    for (void* p : blocks) a.free(p);  // overflow after overflow, never a refill
+    EXPECT_EQ(a.pool_cache_capacity_of(pc), 4u);
+  }).join();
+}
+
 TEST(Pool, BlocksAThreadCachedGoBackToTheClassWhenItExits) {
   TestAllocator a(small_options());
   std::set<void*> theirs;

@@ -107,6 +107,11 @@ class Allocator {
     HeapT* h = heap();
     return h ? h->front[cls].capacity : 0;
   }
+  // The calling thread's pool v1 cache capacity for pool class pc (0: it has no heap yet).
+  std::uint32_t pool_cache_capacity_of(unsigned pc) noexcept {
+    HeapT* h = heap();
+    return h ? h->pool_cache[pc].capacity : 0;
+  }
 
  private:
   struct alignas(64) SpillSlot { SpillStack<A> stack; };

@@ -105,6 +105,7 @@ void* Allocator<Cfg>::pool_cache_refill(HeapT* h, unsigned pc) noexcept {
   if (c.capacity == 0) return pool_v1_alloc(pc);
   const std::uint32_t n = pool_v1_take(pc, c.slots, (c.capacity + 1) / 2);
   if (n == 0) return fail(ENOMEM);
+  c.refilled = true;
   std::reverse(c.slots, c.slots + n);  // taken newest first; the cache pops from its end
   // Blocks carved just now carry no canary: a free of one the thread never handed out must
   // abort as the free of a free block, not push it into the cache a second time.
@@ -127,6 +128,8 @@ void Allocator<Cfg>::pool_cache_overflow(HeapT* h, unsigned pc, void* p) noexcep
   for (std::uint32_t i = give; i < c.count; ++i) c.slots[i - give] = c.slots[i];
   c.count -= give;
   c.slots[c.count++] = p;
+  if (c.refilled && c.capacity < c.max_capacity) c.capacity = std::min(2 * c.capacity, c.max_capacity);
+  c.refilled = false;
 }
 
 // The newest block of the class's free list (not empty). The new head's back link goes stale:

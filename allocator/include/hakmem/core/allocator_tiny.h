@@ -383,6 +383,7 @@ void Allocator<Cfg>::flush_heap(HeapT* h) noexcept {
     auto& pcache = h->pool_cache[c];
     if (pcache.count) pool_v1_free(c, pcache.slots, pcache.count);
     pcache.count = 0;
+    pcache.refilled = false;  // the next holder's trading starts afresh
   }
   flush_batch(h);
   drain_remote(h);
