@@ -51,31 +51,50 @@ TEST(Pool, AThreadCacheHoldsAtMostItsCapacityUntilFlushed) {
 }
 
 // Growth, as for the tiny front caches: an overflow doubles a pool cache only when the class was
-// refilled since its previous overflow (the thread trades blocks both ways), up to what fits in
-// kPoolCacheGrowth times the bytes. A thread that only frees keeps the first capacity.
-TEST(Pool, ACacheDoublesAtAnOverflowAfterARefillUpToItsGrowthBound) {
-  TestAllocator a(small_options());
-  const unsigned pc = pool_class_of(65536);  // 128 KiB: 2 blocks first; 512 KiB: 8 at most
-  ASSERT_EQ(pool_cache_capacity(pc, a.options().pool_cache_bytes), 2u);
-  ASSERT_EQ(pool_cache_capacity(pc, kPoolCacheGrowth * a.options().pool_cache_bytes), 8u);
+// refilled since its previous overflow (the thread trades blocks both ways), up to kPoolCacheMax.
+// The added blocks' bytes come out of one budget per thread that its classes share. A thread that
+// only frees keeps the first capacity.
+template <class Alloc>
+std::uint32_t trade_rounds(Alloc& a, std::size_t size, int rounds) {
   std::vector<void*> blocks;
-  auto round = [&] {
-    for (int i = 0; i < 40; ++i) blocks.push_back(a.malloc(65536));
+  for (int r = 0; r < rounds; ++r) {
+    for (int i = 0; i < 40; ++i) blocks.push_back(a.malloc(size));
     for (void* p : blocks) a.free(p);
     blocks.clear();
-  };
+  }
+  return a.pool_cache_capacity_of(pool_class_of(size));
+}
+
+TEST(Pool, ACacheDoublesAtAnOverflowAfterARefillUpToItsMaximum) {
+  TestAllocator a(small_options());
+  const unsigned pc = pool_class_of(65536);  // 128 KiB: 2 blocks first
+  ASSERT_EQ(pool_cache_capacity(pc, a.options().pool_cache_bytes), 2u);
   ASSERT_NE(a.malloc(65536), nullptr);
   EXPECT_EQ(a.pool_cache_capacity_of(pc), 2u);
-  round();  // refills, then overflows: the first doubles, the later ones (no refill between) do not
-  EXPECT_EQ(a.pool_cache_capacity_of(pc), 4u);
-  round();
-  EXPECT_EQ(a.pool_cache_capacity_of(pc), 8u);
-  round();
-  EXPECT_EQ(a.pool_cache_capacity_of(pc), 8u) << "never beyond the bytes' growth bound (kPoolCacheMax is 16)";
+  // Each round refills, then overflows: the first overflow doubles, the later ones (no refill
+  // between) do not.
+  EXPECT_EQ(trade_rounds(a, 65536, 1), 4u);
+  EXPECT_EQ(trade_rounds(a, 65536, 1), 8u);
+  EXPECT_EQ(trade_rounds(a, 65536, 2), kPoolCacheMax) << "never beyond kPoolCacheMax";
   EXPECT_EQ(a.pool_cache_capacity_of(pool_class_of(32768)), 4u) << "other classes keep theirs";
   hak_heap_report r{};
   EXPECT_EQ(a.check(&r), 0) << r.first_error;
-  EXPECT_LE(r.pool_cached_blocks, 8u);
+  EXPECT_LE(r.pool_cached_blocks, kPoolCacheMax);
+}
+
+// A budget of 16 x 16 KiB = 256 KiB: the 64 KiB class grows 2 -> 4 (128 KiB), then by the two
+// blocks the rest pays for; the 32 KiB class, traded next, finds nothing left.
+TEST(Pool, AThreadsCachesGrowOutOfOneSharedBudget) {
+  Options o = small_options();
+  o.pool_cache_bytes = 16 << 10;
+  TestAllocator a(o);
+  static_assert(kPoolGrowthBudget == 16);
+  EXPECT_EQ(trade_rounds(a, 65536, 1), 4u);
+  EXPECT_EQ(trade_rounds(a, 65536, 1), 6u) << "half a doubling: all the budget had left";
+  EXPECT_EQ(trade_rounds(a, 65536, 1), 6u);
+  EXPECT_EQ(trade_rounds(a, 32768, 3), 2u) << "the budget is spent";
+  hak_heap_report r{};
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
 }
 
 TEST(Pool, AThreadThatOnlyFreesKeepsItsFirstCacheCapacity) {

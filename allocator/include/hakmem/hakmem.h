@@ -9,8 +9,8 @@
  *   HAKMEM_BG_SPILL_TARGET=N     spill-queue flow-control target per class, 1..1048576 (32)
  *   HAKMEM_POOL_V2_ENABLED=0|1   route mid-size requests through the v2 hotbox (default 0)
  *   HAKMEM_POOL_CACHE_BYTES=N    free bytes of each mid-size class a thread keeps at first,
- *                                0..67108864 (131072; at least two blocks a class; up to 4x for
- *                                a class the thread trades both ways; 0: no thread caches)
+ *                                0..67108864 (131072; at least two blocks a class; the classes
+ *                                a thread trades both ways grow by 16x this in all; 0: no caches)
  *   HAKMEM_STATS_DUMP=0|1        print every compiled-in telemetry counter at exit (default 0)
  */
 #ifndef HAKMEM_HAKMEM_H

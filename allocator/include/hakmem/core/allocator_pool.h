@@ -128,7 +128,12 @@ void Allocator<Cfg>::pool_cache_overflow(HeapT* h, unsigned pc, void* p) noexcep
   for (std::uint32_t i = give; i < c.count; ++i) c.slots[i - give] = c.slots[i];
   c.count -= give;
   c.slots[c.count++] = p;
-  if (c.refilled && c.capacity < c.max_capacity) c.capacity = std::min(2 * c.capacity, c.max_capacity);
+  if (c.refilled && c.capacity < kPoolCacheMax) {  // double, as far as the thread's budget pays
+    const std::uint32_t more = std::min<std::size_t>(std::min(c.capacity, kPoolCacheMax - c.capacity),
+                                                     h->pool_growth_left / kPoolSizes[pc]);
+    c.capacity += more;
+    h->pool_growth_left -= std::size_t{more} * kPoolSizes[pc];
+  }
   c.refilled = false;
 }
 

@@ -17,13 +17,14 @@ inline constexpr std::uint32_t kHotboxCapacity = 8;  // pool v2 blocks kept per 
 inline constexpr std::uint32_t kRemoteBatch = 64;   // remote frees gathered before one push
 inline constexpr std::uint32_t kHotboxRefill = 4;
 inline constexpr std::uint32_t kPoolCacheMax = 16;  // pool v1 blocks a thread keeps per class, at most
-inline constexpr std::uint32_t kPoolCacheGrowth = 4;  // a pool cache grows to this many times its bytes
+// What a thread's pool caches may grow by, together, in units of Options::pool_cache_bytes (2 MiB
+// at the default): the classes it trades share it, first come first served.
+inline constexpr std::uint32_t kPoolGrowthBudget = 16;
 inline constexpr unsigned kWalkWays = 4;  // slab free lists a tiny refill walks side by side
 
 // How many free blocks of pool class pc a thread keeps: as many as fit in `bytes`, at most
 // kPoolCacheMax and at least two, so that the biggest classes batch too (bytes 0: no cache,
-// every free and malloc takes its class lock). A cache starts there and may grow to what fits in
-// kPoolCacheGrowth times the bytes (see PoolCache).
+// every free and malloc takes its class lock). A cache starts there and may grow (see PoolCache).
 constexpr std::uint32_t pool_cache_capacity(unsigned pc, std::size_t bytes) noexcept {
   if (bytes == 0) return 0;
   const std::size_t n = bytes / kPoolSizes[pc];
@@ -93,12 +94,11 @@ struct Heap {
   // one aborts), LIFO, slots[0..count) with the oldest at 0. Misses take half the capacity from
   // the class in one lock; a free into a full cache gives the older half back in one lock. As the
   // tiny front caches do, a cache doubles at an overflow that follows a refill (the thread trades
-  // blocks of the class both ways), up to max_capacity; a thread that only frees, or only
-  // allocates, keeps the first capacity.
+  // blocks of the class both ways), up to kPoolCacheMax, paying the added blocks' bytes out of the
+  // heap's pool_growth_left; a thread that only frees, or only allocates, keeps the first capacity.
   struct PoolCache {
     std::uint32_t count = 0;
     std::uint32_t capacity = 0;
-    std::uint32_t max_capacity = 0;
     bool refilled = false;  // since the last overflow
     void* slots[kPoolCacheMax];
   };
@@ -109,6 +109,7 @@ struct Heap {
   ClassSlabs slabs[kTinyClassCount];
   Hotbox hot[kPoolClassCount];
   PoolCache pool_cache[kPoolClassCount];
+  std::size_t pool_growth_left = 0;  // bytes the pool caches may still grow by (see PoolCache)
   SuperslabHeader* superslabs = nullptr;  // tiny superslabs this heap owns
   const void* instance = nullptr;
   Heap* next_all = nullptr;     // every heap of the instance
@@ -126,10 +127,8 @@ struct Heap {
 
   explicit Heap(std::uint32_t capacity_divisor = 1, std::size_t pool_cache_bytes = 0) noexcept {
     for (unsigned c = 0; c < kTinyClassCount; ++c) front[c].capacity = kFrontCapacity[c] / capacity_divisor;
-    for (unsigned c = 0; c < kPoolClassCount; ++c) {
-      pool_cache[c].capacity = pool_cache_capacity(c, pool_cache_bytes);
-      pool_cache[c].max_capacity = pool_cache_capacity(c, kPoolCacheGrowth * pool_cache_bytes);
-    }
+    for (unsigned c = 0; c < kPoolClassCount; ++c) pool_cache[c].capacity = pool_cache_capacity(c, pool_cache_bytes);
+    pool_growth_left = kPoolGrowthBudget * pool_cache_bytes;
   }
 };
 

@@ -24,9 +24,9 @@ struct Options {
   // checker's purge scenario shrinks it to one block so two frees reach the purge.
   std::size_t pool_keep_free_bytes = std::size_t{4} << 20;
   // Free bytes of each pool class a thread keeps in its pool v1 cache at first (at most
-  // kPoolCacheMax blocks; 0 turns the caches off), growing to kPoolCacheGrowth times this for a
-  // class the thread trades both ways. With them a mid-size malloc or free takes its class lock
-  // once per half a cache, not every time.
+  // kPoolCacheMax blocks; 0 turns the caches off). The caches of classes the thread trades both
+  // ways grow by kPoolGrowthBudget times this in all. With them a mid-size malloc or free takes
+  // its class lock once per half a cache, not every time.
   std::size_t pool_cache_bytes = std::size_t{128} << 10;
   // Front caches start at kFrontCapacity / this and grow to kFrontCapacityMax / this (a power of
   // two, 1..8). Not read from the environment: op-sequence tests divide by 2 so their short
