@@ -22,6 +22,10 @@ struct CheckErrors {
     }
   }
 };
+// Every slab of the arena by number: the index of its scratch entries.
+inline std::size_t slab_number(const SuperslabHeader* ss, const Slab* s) {
+  return std::size_t{ss->region} * kSlabsPerSuperslab + s->index;
+}
 }  // namespace detail
 
 template <class Cfg>
@@ -88,12 +92,11 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     return -1;
   }
   auto owner_retired = [](SuperslabHeader* ss) { return static_cast<HeapT*>(ss->owner)->retired; };
-  auto slab_id = [&](SuperslabHeader* ss, const Slab* s) { return std::size_t{ss->region} * kSlabsPerSuperslab + s->index; };
   std::uint8_t* const on_lists = seen + nslabs * kBitmapBytes;
   // Marks block p of slab s; false if it was marked already.
   auto mark = [&](SuperslabHeader* ss, Slab* s, const void* p) {
     const std::uint32_t i = s->index_of(reinterpret_cast<std::uintptr_t>(p) - s->data_start);
-    std::uint8_t& byte = seen[slab_id(ss, s) * kBitmapBytes + i / 8];
+    std::uint8_t& byte = seen[detail::slab_number(ss, s) * kBitmapBytes + i / 8];
     const std::uint8_t bit = static_cast<std::uint8_t>(1u << (i % 8));
     if (byte & bit) return false;
     byte |= bit;
@@ -205,7 +208,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       // The lists: a refill looks for free blocks only on its class's current slab and partial list.
       const HeapT* owner = static_cast<const HeapT*>(ss->owner);
       const bool current = owner->slabs[s.cls].current == &s;
-      const bool on_list = on_lists[slab_id(ss, &s)] != 0;
+      const bool on_list = on_lists[detail::slab_number(ss, &s)] != 0;
       if (s.free_count && !on_list)
         err.add("superslab %zu slab %u: %u free blocks, but on no slab list of heap %u (no refill finds them)", i,
                 s.index, s.free_count, owner->id);
@@ -252,7 +255,7 @@ void Allocator<Cfg>::check_slab_lists(HeapT* h, unsigned c, std::uint8_t* on_lis
               static_cast<HeapT*>(ss->owner)->id);
     if (s->cls != c)
       err.add("heap %u C%u: its %s (superslab %u slab %u) is of class C%u", h->id, c, as, ss->region, s->index, s->cls);
-    if (on_lists[std::size_t{ss->region} * kSlabsPerSuperslab + s->index]++) {
+    if (on_lists[detail::slab_number(ss, s)]++) {
       err.add("heap %u C%u: its %s (superslab %u slab %u) is named twice by its lists", h->id, c, as, ss->region,
               s->index);
       return false;
