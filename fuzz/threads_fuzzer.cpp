@@ -171,13 +171,14 @@ class ProgramTest final : public interleave::Test {
         break;
     }
   }
-  // Bits 3-4 of the op kind: tiny at class boundaries (00, 10), mid-size (01), large (11:
-  // 33 KiB .. 543 KiB, so a realloc between two of them may remap).
+  // Bits 3-4 of the op kind: tiny at class boundaries (00, 10; the arg picks the class, and
+  // whether one byte less), mid-size (01), large (11: 33 KiB .. 543 KiB, so a realloc between
+  // two of them may remap).
   static std::size_t size_of(ThreadOp op) {
     switch (op.kind >> 3 & 3) {
       case 1: return 1025 + op.arg * 64u;
       case 3: return 33000 + op.arg * 2048u;
-      default: return hakmem::kTinySizes[op.arg % 8] - (op.arg >> 3) % 2;
+      default: return hakmem::kTinySizes[op.arg % hakmem::kTinyClassCount] - (op.arg / hakmem::kTinyClassCount) % 2;
     }
   }
   // A call's result: a block, or NULL with ENOMEM and only when an OS call was failed.

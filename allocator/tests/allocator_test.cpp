@@ -43,9 +43,8 @@ TEST(Allocator, TinyBlocksAreAlignedDistinctAndUsable) {
   EXPECT_EQ(checked(a).tiny_live_blocks, 0u);
 }
 
-TEST(Allocator, BigBlocksOfSuccessiveSlabsStartOnEveryCacheLineOffset) {
-  for (unsigned c = 0; c < kTinyClassCount; ++c)
-    if (tiny_slab_colours(kTinySizes[c]) > 1) big_blocks_spread_over_every_colour<TestAllocator>(c);
+TEST(Allocator, BlocksOfEveryClassStartOnEveryCacheLineOfA4KiBSpan) {
+  for (unsigned c = 0; c < kTinyClassCount; ++c) blocks_start_on_every_cache_line<TestAllocator>(c);
 }
 
 TEST(Allocator, AlignedRequestsBeyondTheColouredAlignmentAreStillAligned) {

@@ -101,7 +101,7 @@ TEST(FrontCache, RefillTakesTheSpillQueueBeforeCarving) {
 // of those slabs, in their order.
 std::vector<std::uint32_t> refill_shares(const std::vector<std::uint32_t>& frees) {
   TestAllocator a(small_options());
-  constexpr unsigned cls = 2;  // 64 B: 960 or 1024 blocks a slab
+  constexpr unsigned cls = tiny_class_of(64);  // 960 or 1024 blocks a slab
   constexpr std::uint32_t batch = kFrontCapacity[cls] / 2;
   std::map<std::uintptr_t, std::vector<void*>> by_slab;
   std::vector<void*> all;
@@ -133,7 +133,7 @@ std::vector<std::uint32_t> refill_shares(const std::vector<std::uint32_t>& frees
 }
 
 TEST(FrontCache, ARefillTakesAnEvenShareFromEachOfUpToFourSlabs) {
-  static_assert(kWalkWays == 4 && kFrontCapacity[2] / 2 == 64);
+  static_assert(kWalkWays == 4 && kFrontCapacity[tiny_class_of(64)] / 2 == 64);
   const auto shares = refill_shares({100, 100, 100, 100, 100});
   std::uint32_t slabs = 0;
   for (std::uint32_t n : shares) {
@@ -159,7 +159,7 @@ TEST(FrontCache, FreedBlocksOfFullSlabsAreFoundAgain) { freed_blocks_of_full_sla
 // overflow (the thread trades blocks both ways), and never beyond kFrontCapacityMax.
 TEST(FrontCache, CapacityDoublesAtAnOverflowAfterARefillUpToItsMaximum) {
   TestAllocator a(small_options());
-  constexpr unsigned c = 4;  // 256 B: 64 slots first, 256 at most
+  constexpr unsigned c = tiny_class_of(256);  // 64 slots first, 256 at most
   std::vector<void*> blocks;
   auto round = [&] {
     for (int i = 0; i < 400; ++i) blocks.push_back(a.malloc(256));
@@ -184,9 +184,10 @@ TEST(FrontCache, TheCapacityDivisorScalesFirstAndMaximumCapacities) {
   TestAllocator a(o);
   std::vector<void*> blocks;
   for (int i = 0; i < 200; ++i) blocks.push_back(a.malloc(1024));
-  EXPECT_EQ(a.front_capacity(7), kFrontCapacity[7] / 2);
+  constexpr unsigned c = tiny_class_of(1024);
+  EXPECT_EQ(a.front_capacity(c), kFrontCapacity[c] / 2);
   for (void* p : blocks) a.free(p);
-  EXPECT_EQ(a.front_capacity(7), kFrontCapacityMax[7] / 2);
+  EXPECT_EQ(a.front_capacity(c), kFrontCapacityMax[c] / 2);
 }
 
 TEST(FrontCacheDeathTest, ACapacityDivisorThatIsNoPowerOfTwoUpTo8IsRejected) {

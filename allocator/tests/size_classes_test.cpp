@@ -50,9 +50,13 @@ TEST(SizeClasses, AlignedRequestsGetClassesWhoseBlocksAreAligned) {
     }
   EXPECT_EQ(natural_alignment(768), 256u);
   EXPECT_EQ(tiny_block_alignment(0), 16u);  // 16-byte blocks: 16-aligned in any slab
-  EXPECT_EQ(tiny_block_alignment(2), 64u);
-  EXPECT_EQ(tiny_block_alignment(7), 64u);  // coloured slabs start their data on any line
-  EXPECT_EQ(tiny_class_aligned(40, 64), 2u);
+  EXPECT_EQ(tiny_block_alignment(tiny_class_of(64)), 64u);
+  EXPECT_EQ(tiny_block_alignment(tiny_class_of(48)), 16u);
+  EXPECT_EQ(tiny_block_alignment(tiny_class_of(160)), 32u);  // 160 = 5 x 32: uncoloured
+  EXPECT_EQ(tiny_slab_colours(768), 4u);                      // 768 = 3 x 256: 1 line in 4
+  EXPECT_EQ(tiny_block_alignment(tiny_class_of(1024)), 64u);  // coloured slabs start their data on any line
+  EXPECT_EQ(tiny_class_aligned(40, 64), tiny_class_of(64));
+  EXPECT_EQ(tiny_class_aligned(130, 64), tiny_class_of(192));  // 160-byte blocks are 32-aligned
   EXPECT_EQ(tiny_class_aligned(700, 128), kNoClass);  // the pool serves it
   EXPECT_EQ(tiny_class_aligned(100, 2048), kNoClass);
   EXPECT_EQ(kPoolSizes[pool_class_aligned(100, 2048)], 2048u);  // 1536 is only 512-aligned

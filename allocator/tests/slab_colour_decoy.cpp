@@ -6,7 +6,7 @@ namespace hakmem::test {
 namespace {
 
 TEST(SlabColourDecoy, EverySlabStartsItsDataAlike) {
-  big_blocks_spread_over_every_colour<Allocator<Config<0, StdAtomics, TlsContext, NoTrace, NoSlabColourQuirk>>>(
+  blocks_start_on_every_cache_line<Allocator<Config<0, StdAtomics, TlsContext, NoTrace, NoSlabColourQuirk>>>(
       kTinyClassCount - 1);
 }
 

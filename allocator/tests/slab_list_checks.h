@@ -15,7 +15,7 @@ namespace hakmem::test {
 template <class Alloc>
 void freed_blocks_of_full_slabs_are_found_again() {
   Alloc a(small_options());
-  constexpr unsigned cls = 3;  // 128 B
+  constexpr unsigned cls = tiny_class_of(128);
   const std::size_t per_slab = kSlabSize / kTinySizes[cls];
   std::vector<void*> blocks;
   const std::size_t batch = kFrontCapacity[cls] / 2;

@@ -123,7 +123,7 @@ class AllocatorTest : public Test {
 
  private:
   static constexpr int kBlocks = 4;
-  static constexpr unsigned kSpillClass = 7;  // 1 KiB
+  static constexpr unsigned kSpillClass = hakmem::tiny_class_of(1024);
   static constexpr int kBurst = static_cast<int>(hakmem::kFrontCapacity[kSpillClass]) + 2;
   static constexpr std::uint32_t kSpillTarget = 6;
   void* burst_[2][kBurst] = {};

@@ -9,7 +9,7 @@
 namespace stress {
 namespace {
 using ull = unsigned long long;
-constexpr int kTinyClasses = 8;
+constexpr int kTinyClasses = HAK_TINY_CLASSES;
 }  // namespace
 
 void audit_boundary(Run& run, FootprintTracker& fp) {

@@ -1,4 +1,4 @@
-// Request sizes, by hakmem's classes: tiny C0..C7 (16..1024 B), the mid-size pool
+// Request sizes, by hakmem's classes: tiny C0..C19 (16..1024 B), the mid-size pool
 // (up to 128 KiB) and large blocks (mapped on their own). The black-box targets see the same
 // mix, which covers the usual class boundaries of other allocators too.
 #pragma once

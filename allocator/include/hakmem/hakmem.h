@@ -54,6 +54,8 @@ void hak_bg_spill_set_enabled(int enabled);
 void hak_os_fault_inject(uint64_t fail_nth, uint64_t fail_every);
 
 /* ---- accounting ---------------------------------------------------------------------------- */
+#define HAK_TINY_CLASSES 20 /* tiny size classes, 16..1024 B */
+
 typedef struct hak_heap_report {
   uint64_t tiny_live_blocks;     /* capacity - free - in transit, summed over tiny slabs */
   uint64_t tiny_free_blocks;     /* blocks on slab free lists or never carved */
@@ -70,8 +72,8 @@ typedef struct hak_heap_report {
   uint64_t orphaned_heaps;
   uint64_t retired_heaps;        /* in a fork child: heaps of threads the fork left behind,
                                     never reused and left out of the walk (their state may be torn) */
-  uint64_t spill_length[8];      /* per tiny class: the flow-control length */
-  uint64_t spill_blocks[8];      /* per tiny class: blocks actually on the stack */
+  uint64_t spill_length[HAK_TINY_CLASSES]; /* per tiny class: the flow-control length */
+  uint64_t spill_blocks[HAK_TINY_CLASSES]; /* per tiny class: blocks actually on the stack */
   uint64_t remote_pending;       /* blocks on remote lists of orphaned heaps and this thread's */
   uint64_t os_map_calls, os_unmap_calls, os_map_failures;
   uint64_t errors;               /* inconsistencies found by the walk (0 when healthy) */

@@ -28,6 +28,8 @@ inline std::size_t slab_number(const SuperslabHeader* ss, const Slab* s) {
 }
 }  // namespace detail
 
+static_assert(HAK_TINY_CLASSES == kTinyClassCount, "hak_heap_report has a spill slot per tiny class");
+
 template <class Cfg>
 int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   std::memset(r, 0, sizeof *r);

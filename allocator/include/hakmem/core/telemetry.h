@@ -35,7 +35,7 @@ class Counter {
   [[no_unique_address]] std::conditional_t<kCompiled, std::atomic<std::uint64_t>, Nothing> value_{};
 };
 
-inline constexpr unsigned kTinyClassCount = 8;
+inline constexpr unsigned kTinyClassCount = 20;
 inline constexpr unsigned kPoolClassCount = 14;
 
 template <std::uint32_t M>
@@ -54,7 +54,7 @@ struct Telemetry {
     C<Flag::TINY_UNIFIED_CACHE_MEASURE> hits, misses, refill_cycles, refill_blocks,
         class_hits[kTinyClassCount], class_misses[kTinyClassCount];
   } unified_cache;
-  struct C7FreeCount {  // Phase 26A
+  struct C7FreeCount {  // Phase 26A: frees of the seed's C7, the 1024-byte class (now the last)
     C<Flag::C7_FREE_COUNT> frees;
   } c7;
   struct HdrMismatchLog {  // Phase 26B
