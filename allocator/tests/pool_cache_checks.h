@@ -14,7 +14,7 @@ void pool_cache_blocks_carry_the_free_canary() {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   constexpr std::size_t kBlock = 6144;  // capacity 16 at the default 128 KiB: refills of 8
   Alloc a(small_options());
-  auto* p = static_cast<char*>(a.malloc(5000));
+  auto* p = static_cast<char*>(a.malloc(6000));
   ASSERT_NE(p, nullptr);
   ASSERT_EQ(a.usable_size(p), kBlock);
   hak_heap_report r{};

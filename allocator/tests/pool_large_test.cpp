@@ -18,7 +18,7 @@ namespace {
 
 TEST(Pool, MidSizesComeFromPoolClassesAndAreReused) {
   TestAllocator a(small_options());
-  void* p = a.malloc(3500);
+  void* p = a.malloc(3600);
   EXPECT_EQ(a.usable_size(p), 4096u);
   a.free(p);
   EXPECT_EQ(a.malloc(4000), p);  // v1 free list is LIFO
@@ -29,7 +29,7 @@ TEST(Pool, BlocksFreedBeyondTheKeepGiveTheirPagesBack) {
 }
 
 TEST(Pool, ThreadCachesKeepUpToTheirBytesAndAtLeastTwoBlocks) {
-  EXPECT_EQ(pool_cache_capacity(0, 128 << 10), kPoolCacheMax) << "1536 B: 85 fit, 16 kept";
+  EXPECT_EQ(pool_cache_capacity(0, 128 << 10), kPoolCacheMax) << "1280 B: 102 fit, 16 kept";
   EXPECT_EQ(pool_cache_capacity(pool_class_of(12288), 128 << 10), 10u);
   EXPECT_EQ(pool_cache_capacity(kPoolClassCount - 1, 128 << 10), 2u) << "128 KiB: one fits, two kept";
   EXPECT_EQ(pool_cache_capacity(0, 0), 0u) << "0 bytes: no cache";

@@ -30,7 +30,7 @@ inline std::size_t resident_pages(const char* p, std::size_t bytes) {
 template <class Alloc>
 void pool_blocks_freed_beyond_the_keep_are_purged() {
   constexpr std::size_t kBlock = 131072;  // the biggest pool class
-  constexpr std::size_t kRequest = 100000;
+  constexpr std::size_t kRequest = 120000;
   constexpr std::size_t kPage = 4096;
   const std::size_t keep_bytes = small_options().pool_keep_free_bytes;
   const std::size_t kept = keep_bytes / kBlock;
@@ -40,7 +40,7 @@ void pool_blocks_freed_beyond_the_keep_are_purged() {
   for (std::size_t i = 0; i < kept + beyond; ++i) {
     auto* p = static_cast<char*>(a.malloc(kRequest));
     ASSERT_NE(p, nullptr);
-    ASSERT_EQ(a.usable_size(p), kBlock) << "100000 bytes come from the pool's biggest class";
+    ASSERT_EQ(a.usable_size(p), kBlock) << "120000 bytes come from the pool's biggest class";
     std::memset(p, 1, kRequest);
     blocks.push_back(p);
   }

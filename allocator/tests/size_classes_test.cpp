@@ -14,16 +14,23 @@ TEST(SizeClasses, EveryTinySizeMapsToTheSmallestFittingClass) {
     if (c > 0) {
       EXPECT_LT(kTinySizes[c - 1], size) << size;
     }
+    // 16-byte steps up to 128 B, then a fifth at most (redis's 260-byte strings: 320, not 512)
+    if (size > 128) {
+      EXPECT_LE(kTinySizes[c] - size, kTinySizes[c] / 5) << size;
+    }
   }
+  EXPECT_EQ(kTinySizes[tiny_class_of(260)], 320u);
   EXPECT_EQ(tiny_class_of(kMaxTiny + 1), kNoClass);
   EXPECT_EQ(tiny_class_of(0), 0u);
 }
 
-TEST(SizeClasses, PoolClassesCoverUpTo32KiBWastingAtMostAThird) {
+TEST(SizeClasses, PoolClassesCoverUpTo128KiBWastingAtMostAFifth) {
   EXPECT_EQ(pool_class_of(1025), 0u);
   EXPECT_EQ(kPoolSizes[pool_class_of(2048)], 2048u);
-  EXPECT_EQ(kPoolSizes[pool_class_of(2049)], 3072u);
-  EXPECT_EQ(kPoolSizes[pool_class_of(2432)], 3072u);  // sqlite's page-cache entries
+  EXPECT_EQ(kPoolSizes[pool_class_of(2049)], 2560u);
+  EXPECT_EQ(kPoolSizes[pool_class_of(2432)], 2560u);
+  EXPECT_EQ(kPoolSizes[pool_class_of(4360)], 5120u);  // sqlite's page-cache entries
+  EXPECT_EQ(kPoolSizes[pool_class_of(1040)], 1280u);
   EXPECT_EQ(pool_class_of(kMaxPool), kPoolClassCount - 1);
   EXPECT_EQ(pool_class_of(kMaxPool + 1), kNoClass);
   for (std::size_t size = 0; size <= kMaxTiny; ++size) ASSERT_EQ(pool_class_of(size), 0u) << size;  // aligned requests
@@ -35,7 +42,7 @@ TEST(SizeClasses, PoolClassesCoverUpTo32KiBWastingAtMostAThird) {
     if (c > 0) {
       ASSERT_LT(kPoolSizes[c - 1], size) << size;  // the smallest that fits
     }
-    ASSERT_LE(kPoolSizes[c] - size, kPoolSizes[c] / 3) << size;
+    ASSERT_LE(kPoolSizes[c] - size, kPoolSizes[c] / 5) << size;
   }
 }
 
@@ -59,7 +66,7 @@ TEST(SizeClasses, AlignedRequestsGetClassesWhoseBlocksAreAligned) {
   EXPECT_EQ(tiny_class_aligned(130, 64), tiny_class_of(192));  // 160-byte blocks are 32-aligned
   EXPECT_EQ(tiny_class_aligned(700, 128), kNoClass);  // the pool serves it
   EXPECT_EQ(tiny_class_aligned(100, 2048), kNoClass);
-  EXPECT_EQ(kPoolSizes[pool_class_aligned(100, 2048)], 2048u);  // 1536 is only 512-aligned
+  EXPECT_EQ(kPoolSizes[pool_class_aligned(100, 2048)], 2048u);  // 1280 and 1536 are only 256- and 512-aligned
   EXPECT_EQ(pool_class_aligned(100, 8192), kNoClass);  // pool blocks are at most 4 KiB aligned
 }
 

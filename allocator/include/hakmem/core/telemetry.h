@@ -36,7 +36,7 @@ class Counter {
 };
 
 inline constexpr unsigned kTinyClassCount = 20;
-inline constexpr unsigned kPoolClassCount = 14;
+inline constexpr unsigned kPoolClassCount = 28;
 
 template <std::uint32_t M>
 struct Telemetry {
