@@ -52,7 +52,7 @@ void* Allocator<Cfg>::pool_v1_alloc(unsigned pc) noexcept {
 }
 
 // The blocks join the newest end of the class's free list, blocks[n - 1] newest. A class of two
-// pages or more keeps resident free blocks up to opt_.pool_keep_free_bytes (4 MiB) or as many as
+// pages or more keeps resident free blocks up to opt_.pool_keep_free_bytes (2 MiB) or as many as
 // it has in use, whichever is more, and at least one; past that, up to n + 1 of its oldest free
 // blocks leave the list, give their pages after the first (link, canary) back to the OS outside
 // the lock, and join the purged list, which reuse takes only when the resident list is empty.

@@ -21,8 +21,9 @@ struct Options {
   std::size_t large_registry_slots = 512;
   // Free bytes a pool class keeps resident at least (pool_v1_free: past this and past what the
   // class has in use, its oldest free blocks are purged). Not read from the environment: the
-  // checker's purge scenario shrinks it to one block so two frees reach the purge.
-  std::size_t pool_keep_free_bytes = std::size_t{4} << 20;
+  // checker's purge scenario shrinks it to one block so two frees reach the purge. 2 MiB for
+  // each of the 28 classes: the 56 MiB that 4 MiB for each of the 14 classes before them kept.
+  std::size_t pool_keep_free_bytes = std::size_t{2} << 20;
   // Free bytes of each pool class a thread keeps in its pool v1 cache at first (at most
   // kPoolCacheMax blocks; 0 turns the caches off). The caches of classes the thread trades both
   // ways grow by kPoolGrowthBudget times this in all. With them a mid-size malloc or free takes
