@@ -11,6 +11,7 @@
 #include "large_cache_checks.h"
 #include "pool_cache_checks.h"
 #include "pool_purge_checks.h"
+#include "pool_release_checks.h"
 #include "test_config.h"
 
 namespace hakmem::test {
@@ -26,6 +27,11 @@ TEST(Pool, MidSizesComeFromPoolClassesAndAreReused) {
 
 TEST(Pool, BlocksFreedBeyondTheKeepGiveTheirPagesBack) {
   pool_blocks_freed_beyond_the_keep_are_purged<TestAllocator>();
+}
+
+TEST(Pool, AClassFreedEntirelyGivesItsSuperslabsToAnother) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  pool_class_freed_entirely_gives_its_superslabs_to_another<TestAllocator>();
 }
 
 TEST(Pool, ThreadCachesKeepUpToTheirBytesAndAtLeastTwoBlocks) {

@@ -26,7 +26,8 @@ inline std::size_t resident_pages(const char* p, std::size_t bytes) {
 // a double free is still caught). Freeing 3 x the keep one by one: nothing is purged while half
 // or less is free, then the resident list follows what is in use down to the keep, so the
 // oldest two thirds end purged (once the thread's cache is flushed: the class counts the blocks
-// cached as in use). Reuse takes the newest resident block first.
+// cached as in use). Reuse takes the newest resident block first. (The release of wholly free
+// superslabs is off: pool_release_checks.h tests it.)
 template <class Alloc>
 void pool_blocks_freed_beyond_the_keep_are_purged() {
   constexpr std::size_t kBlock = 131072;  // the biggest pool class
@@ -35,7 +36,9 @@ void pool_blocks_freed_beyond_the_keep_are_purged() {
   const std::size_t keep_bytes = small_options().pool_keep_free_bytes;
   const std::size_t kept = keep_bytes / kBlock;
   const std::size_t beyond = 2 * kept;
-  Alloc a(small_options());
+  Options o = small_options();
+  o.pool_release = false;
+  Alloc a(o);
   std::vector<char*> blocks;
   for (std::size_t i = 0; i < kept + beyond; ++i) {
     auto* p = static_cast<char*>(a.malloc(kRequest));

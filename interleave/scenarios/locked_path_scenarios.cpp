@@ -14,6 +14,11 @@
 //   alloc.pool_purge.2t            frees straight to the class (no caches) purge its oldest block
 //                                  outside the lock while the other thread reuses blocks.
 //   alloc.pool_cache_purge.2t      the same through caches of two: batches of one and two.
+//   alloc.pool_release.2t          t0's frees leave a superslab wholly free: it leaves the class
+//                                  (its blocks off the free lists) and goes back to the arena
+//                                  (decommitted), while t1 takes a block of the class (perhaps
+//                                  one of that superslab, which then stays) and a block of
+//                                  another class (perhaps that superslab, committed again).
 //   alloc.heap_create.3t           heap creation (a map) fails or not; t0 exits, t2 adopts.
 //   alloc.fork_handlers.2t         t0 runs prefork/postfork_parent (every lock, in order) while
 //                                  t1 allocates tiny, pool and large blocks: a lock-order
@@ -42,13 +47,15 @@ namespace {
 template <class Quirks>
 using AllocWith = hakmem::Allocator<hakmem::Config<0, CheckedAtomics, FiberContext, hakmem::NoTrace, Quirks>>;
 
-enum class Shape { kLargeMove, kArenaGrowth, kPool, kPoolV2, kPoolPurge, kPoolCachePurge, kHeapCreate, kForkHandlers };
+enum class Shape { kLargeMove, kArenaGrowth, kPool, kPoolV2, kPoolPurge, kPoolCachePurge, kPoolRelease, kHeapCreate, kForkHandlers };
 
 constexpr std::size_t kLarge = 160 << 10;         // one mapping each (beyond the pool)
 constexpr std::size_t kBigLarge = 320 << 10;      // realloc of it remaps (copy >= 256 KiB)
 constexpr std::size_t kBiggerLarge = 640 << 10;
 constexpr std::size_t kRegistrySlots = 8;         // grows when a 5th block is inserted
 constexpr std::size_t kPoolBig = 100000;          // the pool's 128 KiB class: it purges
+constexpr std::size_t kPoolOther = 16384;         // another pool class
+constexpr int kPoolBigPerSuperslab = 7;           // (1 MiB - the header page) / 128 KiB
 
 template <class Quirks>
 class LockedPathTest : public Test {
@@ -68,11 +75,11 @@ class LockedPathTest : public Test {
     o.superslab_cache = 0;                  // released superslabs are decommitted
     o.large_registry_slots = kRegistrySlots;
     o.pool_v2 = shape_ == Shape::kPoolV2;
-    if (shape_ == Shape::kPoolPurge || shape_ == Shape::kPoolCachePurge)
+    if (shape_ == Shape::kPoolPurge || shape_ == Shape::kPoolCachePurge || shape_ == Shape::kPoolRelease)
       o.pool_keep_free_bytes = 1;  // keep what is in use, no more
     // kPoolPurge: every free goes to the class itself. kPoolCachePurge: caches of two blocks,
     // which give blocks back one at a time when full and two at once when their thread exits.
-    if (shape_ == Shape::kPoolPurge) o.pool_cache_bytes = 0;
+    if (shape_ == Shape::kPoolPurge || shape_ == Shape::kPoolRelease) o.pool_cache_bytes = 0;
     if (shape_ == Shape::kPoolCachePurge) o.pool_cache_bytes = 2 * hakmem::kMaxPool;
     alloc_.emplace(o);
     for (auto& b : blocks_) b = Block{};
@@ -87,6 +94,12 @@ class LockedPathTest : public Test {
       take(a, 1, a.malloc(8192), 8192);
     } else if (shape_ == Shape::kPoolPurge || shape_ == Shape::kPoolCachePurge) {
       for (int i = 0; i < 3; ++i) take(a, i, a.malloc(kPoolBig), kPoolBig);
+    } else if (shape_ == Shape::kPoolRelease) {
+      // Slots 0..6 fill the first superslab, 7..9 start the second (the one being carved);
+      // all but 5 and 6 are freed: the first superslab is two frees from wholly free.
+      for (int i = 0; i < kPoolBigPerSuperslab + 3; ++i) take(a, i, a.malloc(kPoolBig), kPoolBig);
+      for (int i = 0; i < kPoolBigPerSuperslab + 3; ++i)
+        if (i != 5 && i != 6) free_slot(a, i);
     } else if (shape_ == Shape::kArenaGrowth || shape_ == Shape::kHeapCreate) {
       take(a, 0, a.malloc(64), 64);
     }
@@ -104,6 +117,7 @@ class LockedPathTest : public Test {
       case Shape::kPoolV2: return pool_user(a, t);
       case Shape::kPoolPurge: return t == 0 ? pool_purger(a) : pool_reuser(a);
       case Shape::kPoolCachePurge: return t == 0 ? pool_cache_purger(a) : pool_cache_reuser(a);
+      case Shape::kPoolRelease: return t == 0 ? pool_releaser(a) : pool_release_bystander(a);
       case Shape::kHeapCreate: return heap_creator(a, t);
       case Shape::kForkHandlers: return t == 0 ? fork_handlers(a) : fork_bystander(a);
     }
@@ -245,6 +259,20 @@ class LockedPathTest : public Test {
     a.thread_exit();
   }
 
+  // t0 frees the first superslab's last two blocks: with little else in use, the class gives
+  // it back. t1 takes a block of the class (resident, purged, or carved), which it keeps, and
+  // one of another class (a superslab from the arena: perhaps the one given back, whose commit
+  // may fail).
+  void pool_releaser(Alloc& a) {
+    free_slot(a, 5);
+    free_slot(a, 6);
+  }
+  void pool_release_bystander(Alloc& a) {
+    malloc_into(a, 10, kPoolBig);
+    malloc_into(a, 11, kPoolOther);
+    free_slot(a, 11);
+  }
+
   // t0 and t1 each need a heap (a map that may fail: then malloc says ENOMEM and a second try
   // may succeed); t0 exits so t2 may adopt its heap or the main one. Every thread exits at
   // the end: a remote free that reaches a live heap after its last drain stays pending.
@@ -299,6 +327,9 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
       "a free purges the class's oldest free block outside its lock while another thread reuses blocks");
   add("alloc.pool_cache_purge.2t", Shape::kPoolCachePurge, 1,
       "thread caches give batches back to the class, which purge, while another thread refills");
+  add("alloc.pool_release.2t", Shape::kPoolRelease, 1,
+      "a free leaves a superslab wholly free: it leaves the class and goes back to the arena while another "
+      "thread takes blocks of that class and of another");
   add("alloc.heap_create.3t", Shape::kHeapCreate, 1, "heap creation may fail; exit and adoption race");
   add("alloc.fork_handlers.2t", Shape::kForkHandlers, 0,
       "prefork/postfork_parent take every lock while another thread allocates");
@@ -314,6 +345,10 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
   add<hakmem::PurgeListUnlockedQuirk>("decoy.alloc.pool_cache_purge_list_unlocked", Shape::kPoolCachePurge, 1,
                                        "the same, from a cache's batch: the cache scenario reaches the purge",
                                        true);
+  add<hakmem::PoolReleaseLeavesBlocksQuirk>(
+      "decoy.alloc.pool_release_leaves_blocks", Shape::kPoolRelease, 1,
+      "the class gives the superslab back but leaves its blocks listed: the heap check names one",
+      true);
   add<hakmem::RegistryInsertUnlockedQuirk>("decoy.alloc.registry_insert_unlocked", Shape::kLargeMove, 1,
                                            "the large registry inserts without its lock: a data race", true);
   add<hakmem::PreforkOrderQuirk>("decoy.alloc.prefork_lock_order", Shape::kForkHandlers, 0,

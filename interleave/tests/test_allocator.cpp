@@ -33,7 +33,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, FullAllocator,
                                            "alloc.drainer_vs_spill.2t", "alloc.two_spillers.2t",
                                            "alloc.large_move_vs_malloc.2t",
                                            "alloc.arena_growth.2t", "alloc.pool.2t", "alloc.pool_v2.2t", "alloc.pool_purge.2t",
-                                           "alloc.pool_cache_purge.2t",
+                                           "alloc.pool_cache_purge.2t", "alloc.pool_release.2t",
                                            "alloc.heap_create.3t", "alloc.fork_handlers.2t"),
                          [](const auto& info) { return test_name(info.param); });
 

@@ -130,6 +130,9 @@ class Allocator {
     typename A::template Plain<std::uint32_t> carved{};  // blocks ever cut from its superslabs
     typename A::template Plain<SuperslabHeader*> current{};  // the superslab being carved
     typename A::template Plain<SuperslabHeader*> all{};      // every superslab of the class
+    // Its superslabs whose every carved block is free (on the two lists), newest first: the
+    // ones to give back to the arena while the class keeps more free than it needs.
+    typename A::template Plain<SuperslabHeader*> empty{};
   };
   enum class Kind { kTiny, kPool, kLarge };
 
@@ -213,6 +216,13 @@ class Allocator {
   [[gnu::noinline]] void pool_cache_overflow(HeapT* h, unsigned pcls, void* p) noexcept;
   void* pop_pool_free(PoolClass& pcl) noexcept;
   void* take_pool_tail(PoolClass& pcl) noexcept;
+  void push_pool_free(PoolClass& pcl, void* p) noexcept;
+  void push_pool_purged(PoolClass& pcl, void* p) noexcept;
+  void* pop_pool_purged(PoolClass& pcl) noexcept;
+  void note_pool_block_taken(PoolClass& pcl, SuperslabHeader* ss) noexcept;
+  void note_pool_block_freed(PoolClass& pcl, SuperslabHeader* ss) noexcept;
+  std::uint32_t take_releasable_pool_superslabs(unsigned pc, SuperslabHeader** out) noexcept;
+  void unlink_pool_superslab(PoolClass& pcl, SuperslabHeader* ss) noexcept;
   // A free pool block's words: link to the next (older) block, the canary, link to the newer.
   static void*& pool_link_next(void* p) noexcept { return static_cast<void**>(p)[0]; }
   static void*& pool_link_prev(void* p) noexcept { return static_cast<void**>(p)[2]; }
@@ -224,6 +234,13 @@ class Allocator {
   static std::uintptr_t pool_purge_end(const void* p, std::size_t bs) noexcept {
     return (reinterpret_cast<std::uintptr_t>(p) + bs) & ~(OsLayer::page_size() - 1);
   }
+  static std::size_t pool_purged_span(const void* p, std::size_t bs) noexcept {
+    const std::uintptr_t start = pool_purge_start(p), end = pool_purge_end(p, bs);
+    return start < end ? end - start : 0;
+  }
+  // Wholly free superslabs a pool free gives back to the arena at most (the rest wait for the
+  // class's next free).
+  static constexpr std::uint32_t kPoolReleaseBatch = 4;
   std::uint32_t pool_v1_take(unsigned pcls, void** out, std::uint32_t want) noexcept;
   std::uint32_t validate_pool(const void* p, SuperslabHeader* ss, const char* op) noexcept;
 

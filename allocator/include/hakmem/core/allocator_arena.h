@@ -60,6 +60,8 @@ void Allocator<Cfg>::release_superslab(SuperslabHeader* ss) noexcept {
     os_.decommit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes);
   ss->data_committed = keep_warm;
   ss->slabs_used = 0;
+  ss->pool_class = kNoClass;  // a pool superslab's: its blocks are gone with it
+  ss->pool_carved.store(0, std::memory_order_relaxed);
   for (auto& s : ss->slabs) {  // no data: a free into this superslab fails tiny_free's first compare
     s.cls = kNoClass;
     s.data_start = Slab::kNoData;

@@ -40,11 +40,52 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   for (unsigned c = 0; c < kPoolClassCount; ++c) {
     PoolClass& pcl = pool_[c];
     LockGuard g(pcl.lock);
-    std::uint64_t carved = 0, hot = 0, n = 0, purged = 0;
-    for (SuperslabHeader* ss = pcl.all.get(); ss; ss = ss->next) carved += ss->pool_carved.load(std::memory_order_relaxed);
+    std::uint64_t carved = 0, hot = 0, n = 0, purged = 0, nss = 0;
+    for (SuperslabHeader* ss = pcl.all.get(); ss && nss <= arena_top() >> kSuperslabShift; ss = ss->next, ++nss) {
+      carved += ss->pool_carved.load(std::memory_order_relaxed);
+      ss->check_listed = 0;
+      if (ss->kind != SsKind::kPool || ss->pool_class != c)
+        err.add("pool P%u: its superslab list holds region %u, not a superslab of the class", c, ss->region);
+      if (ss->next && ss->next->prev != ss)
+        err.add("pool P%u: superslab region %u's back link does not name region %u", c, ss->next->region, ss->region);
+    }
+    // Every block on the two free lists is a block of one of the class's superslabs, linked
+    // back to its predecessor; each superslab counts its listed blocks.
+    auto listed = [&](void* p, void* prev, const char* list) {
+      const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_);
+      SuperslabHeader* ss = off < arena_top() ? superslab_of(p) : nullptr;
+      if (!ss || ss->kind != SsKind::kPool || ss->pool_class != c) {
+        err.add("pool P%u: its %s list holds %p, not in a superslab of the class", c, list, p);
+        return;
+      }
+      ++ss->check_listed;
+      if (pool_link_prev(p) != prev)
+        err.add("pool P%u: %p on its %s list links back to %p, not %p", c, p, list, pool_link_prev(p), prev);
+    };
     void* last = nullptr;
-    for (void* p = pcl.free_list.get(); p && n <= carved; p = pool_link_next(p)) ++n, last = p;
-    for (void* p = pcl.purged_list.get(); p && purged <= carved; p = pool_link_next(p)) ++purged;
+    for (void* p = pcl.free_list.get(); p && n <= carved; p = pool_link_next(p)) listed(p, last, "free"), ++n, last = p;
+    for (void* p = pcl.purged_list.get(), *prev = static_cast<void*>(nullptr); p && purged <= carved; prev = p, p = pool_link_next(p))
+      listed(p, prev, "purged"), ++purged;
+    std::uint64_t counted_free = 0, counted_purged = 0, wholly_free = 0, on_empty = 0;
+    for (SuperslabHeader* ss = pcl.all.get(); ss && nss--; ss = ss->next) {
+      counted_free += ss->pool_free;
+      counted_purged += ss->pool_purged;
+      if (ss->check_listed != ss->pool_free + ss->pool_purged)
+        err.add("pool P%u: superslab region %u has %u blocks on the free lists, it counts %u + %u", c, ss->region,
+                ss->check_listed, ss->pool_free, ss->pool_purged);
+      wholly_free += ss->empty_listed;
+      if (ss->empty_listed && ss->check_listed != ss->pool_carved.load(std::memory_order_relaxed))
+        err.add("pool P%u: superslab region %u is on the empty list with %u of its %u blocks free", c, ss->region,
+                ss->check_listed, ss->pool_carved.load(std::memory_order_relaxed));
+    }
+    for (SuperslabHeader* ss = pcl.empty.get(); ss && on_empty <= wholly_free; ss = ss->empty_next) ++on_empty;
+    if (on_empty != wholly_free)
+      err.add("pool P%u: its empty list holds %llu superslabs, %llu say they are on it", c, (unsigned long long)on_empty,
+              (unsigned long long)wholly_free);
+    if (counted_free != pcl.free_count.get() || counted_purged != pcl.purged_count.get())
+      err.add("pool P%u: its superslabs count %llu free and %llu purged blocks, the class %u and %u", c,
+              (unsigned long long)counted_free, (unsigned long long)counted_purged, pcl.free_count.get(),
+              pcl.purged_count.get());
     // Blocks in threads' hotboxes and v1 caches: free blocks of this class, canary set.
     auto cached = [&](const HeapT* h, const void* q, const char* where) {
       const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(q) - reinterpret_cast<std::uintptr_t>(base_);

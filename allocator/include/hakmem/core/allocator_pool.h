@@ -12,14 +12,8 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
   MaybeLockGuard<SpinLock<A>, !Cfg::Quirks::kPoolTakeUnlocked> g(pcl.lock);
   std::uint32_t n = 0;
   while (n < want && pcl.free_list.get()) out[n++] = pop_pool_free(pcl);
-  while (n < want && pcl.purged_list.get()) {  // their pages fault back in as the caller writes
-    void* p = pcl.purged_list.get();
-    pcl.purged_list.set(pool_link_next(p));
-    pcl.purged_count.set(pcl.purged_count.get() - 1);
-    const std::uintptr_t start = pool_purge_start(p), end = pool_purge_end(p, kPoolSizes[pc]);
-    if (start < end) os_.unpurged(end - start);
-    out[n++] = p;
-  }
+  // Their pages fault back in as the caller writes.
+  while (n < want && pcl.purged_list.get()) out[n++] = pop_pool_purged(pcl);
   while (n < want) {
     SuperslabHeader* ss = pcl.current.get();
     if (!ss || ss->pool_carved.load(std::memory_order_relaxed) == ss->pool_capacity) {
@@ -30,7 +24,12 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
       ss->pool_reciprocal = reciprocal_of(kPoolSizes[pc]);
       ss->pool_capacity = static_cast<std::uint32_t>((kSuperslabSize - kHeaderBytes) / kPoolSizes[pc]);
       ss->pool_carved.store(0, std::memory_order_relaxed);
+      ss->pool_free = ss->pool_purged = 0;
+      ss->pool_purged_bytes = 0;
+      ss->empty_prev = ss->empty_next = nullptr;
+      ss->empty_listed = false;
       ss->next = pcl.all.get();
+      if (ss->next) ss->next->prev = ss;
       pcl.all.set(ss);
       pcl.current.set(ss);
     }
@@ -51,14 +50,18 @@ void* Allocator<Cfg>::pool_v1_alloc(unsigned pc) noexcept {
   return p;
 }
 
-// The blocks join the newest end of the class's free list, blocks[n - 1] newest. A class of two
-// pages or more keeps resident free blocks up to opt_.pool_keep_free_bytes (2 MiB) or as many as
-// it has in use, whichever is more, and at least one; past that, up to n + 1 of its oldest free
-// blocks leave the list, give their pages after the first (link, canary) back to the OS outside
-// the lock, and join the purged list, which reuse takes only when the resident list is empty.
-// One more than it got, so that freeing everything converges to the keep. (Purging the freed
-// block itself past a fixed 4 MiB made random_large 9x slower: a class whose free list wanders
-// around the limit faulted on every reuse; its oldest blocks past 4 MiB still cost 12%.)
+// The blocks join the newest end of the class's free list, blocks[n - 1] newest. A class keeps
+// resident free blocks up to opt_.pool_keep_free_bytes (2 MiB) or as many as it has in use,
+// whichever is more, and at least one. Past that:
+//  - a superslab whose every block is free goes back to the arena (decommitted there), so
+//    another class, or the tiny heaps, can use its memory: a program that frees one size and
+//    then allocates another (sqlite's statement cache, then its page cache) needs no new pages;
+//  - in a class of two pages or more, up to n + 1 of the oldest free blocks leave the list,
+//    give their pages after the first (link, canary) back to the OS outside the lock, and join
+//    the purged list, which reuse takes only when the resident list is empty. One more than it
+//    got, so that freeing everything converges to the keep. (Purging the freed block itself
+//    past a fixed 4 MiB made random_large 9x slower: a class whose free list wanders around the
+//    limit faulted on every reuse; its oldest blocks past 4 MiB still cost 12%.)
 // Every caller gives at most kPoolCacheMax blocks: a hotbox, a cache, or a cache's older half.
 static_assert(kHotboxCapacity <= kPoolCacheMax, "flush_heap gives a whole hotbox in one batch");
 
@@ -68,33 +71,81 @@ void Allocator<Cfg>::pool_v1_free(unsigned pc, void* const* blocks, std::uint32_
   const std::size_t bs = kPoolSizes[pc];
   const std::uintptr_t page = OsLayer::page_size();
   void* old[kPoolCacheMax + 1];
-  std::uint32_t k = 0;
+  SuperslabHeader* emptied[kPoolReleaseBatch];
+  std::uint32_t k = 0, e = 0;
   {
     LockGuard g(pcl.lock);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      void* p = blocks[i];
-      pool_link_next(p) = pcl.free_list.get();
-      if (pcl.free_list.get()) pool_link_prev(pcl.free_list.get()) = p; else pcl.free_tail.set(p);
-      pcl.free_list.set(p);
+    for (std::uint32_t i = 0; i < n; ++i) push_pool_free(pcl, blocks[i]);
+    e = take_releasable_pool_superslabs(pc, emptied);
+    if (!Cfg::Quirks::kNoPoolPurge && bs >= 2 * page) {
+      const std::size_t in_use = pcl.carved.get() - pcl.free_count.get() - pcl.purged_count.get();
+      const std::size_t floor = opt_.pool_keep_free_bytes / bs;
+      const std::size_t keep = in_use > floor ? in_use : floor;
+      while (k <= n && pcl.free_count.get() > keep && pcl.free_count.get() > 1) old[k++] = take_pool_tail(pcl);
     }
-    pcl.free_count.set(pcl.free_count.get() + n);
-    if (Cfg::Quirks::kNoPoolPurge || bs < 2 * page) return;
-    const std::size_t in_use = pcl.carved.get() - pcl.free_count.get() - pcl.purged_count.get();
-    const std::size_t floor = opt_.pool_keep_free_bytes / bs;
-    const std::size_t keep = in_use > floor ? in_use : floor;
-    while (k <= n && pcl.free_count.get() > keep && pcl.free_count.get() > 1) old[k++] = take_pool_tail(pcl);
   }
+  for (std::uint32_t i = 0; i < e; ++i) release_superslab(emptied[i]);
   if (k == 0) return;
   for (std::uint32_t i = 0; i < k; ++i) {
     const std::uintptr_t start = pool_purge_start(old[i]), end = pool_purge_end(old[i], bs);
     if (start < end) os_.purge(reinterpret_cast<void*>(start), end - start);
   }
-  MaybeLockGuard<SpinLock<A>, !Cfg::Quirks::kPurgeListUnlocked> g(pcl.lock);
-  for (std::uint32_t i = 0; i < k; ++i) {
-    pool_link_next(old[i]) = pcl.purged_list.get();
-    pcl.purged_list.set(old[i]);
+  {
+    MaybeLockGuard<SpinLock<A>, !Cfg::Quirks::kPurgeListUnlocked> g(pcl.lock);
+    for (std::uint32_t i = 0; i < k; ++i) push_pool_purged(pcl, old[i]);
+    e = take_releasable_pool_superslabs(pc, emptied);  // a purged block may have been its last
   }
-  pcl.purged_count.set(pcl.purged_count.get() + k);
+  for (std::uint32_t i = 0; i < e; ++i) release_superslab(emptied[i]);
+}
+
+// Wholly free superslabs of class pc to give back (at most kPoolReleaseBatch a call), taken
+// off the class: while what the class would still have free covers its keep (see pool_v1_free).
+template <class Cfg>
+std::uint32_t Allocator<Cfg>::take_releasable_pool_superslabs(unsigned pc, SuperslabHeader** out) noexcept {
+  if (Cfg::Quirks::kNoPoolRelease || !opt_.pool_release) return 0;
+  PoolClass& pcl = pool_[pc];
+  const std::size_t floor = opt_.pool_keep_free_bytes / kPoolSizes[pc];
+  std::uint32_t n = 0;
+  while (n < kPoolReleaseBatch && pcl.empty.get()) {
+    SuperslabHeader* ss = pcl.empty.get();
+    const std::size_t free_blocks = std::size_t{pcl.free_count.get()} + pcl.purged_count.get();
+    const std::size_t in_use = pcl.carved.get() - free_blocks;  // blocks being purged count here
+    const std::size_t keep = in_use > floor ? in_use : floor;
+    if (free_blocks - ss->pool_carved.load(std::memory_order_relaxed) < keep) break;
+    unlink_pool_superslab(pcl, ss);
+    out[n++] = ss;
+  }
+  return n;
+}
+
+// Takes a wholly free superslab (the head of the class's empty list) off its class: its blocks
+// off the two free lists, its carved count off the class's, itself off the class's lists.
+template <class Cfg>
+void Allocator<Cfg>::unlink_pool_superslab(PoolClass& pcl, SuperslabHeader* ss) noexcept {
+  pcl.empty.set(ss->empty_next);
+  if (ss->empty_next) ss->empty_next->empty_prev = nullptr;
+  ss->empty_listed = false;
+  const std::uint32_t carved = ss->pool_carved.load(std::memory_order_relaxed);
+  if constexpr (!Cfg::Quirks::kPoolReleaseLeavesBlocks) {
+    char* const data = reinterpret_cast<char*>(ss) + kHeaderBytes;
+    for (std::uint32_t i = 0; i < carved; ++i) {  // each is on one of the lists: unlink it there
+      void* p = data + std::size_t{i} * ss->pool_block_size;
+      void* next = pool_link_next(p);
+      void* prev = pool_link_prev(p);
+      if (prev) pool_link_next(prev) = next;
+      else if (pcl.free_list.get() == p) pcl.free_list.set(next);
+      else pcl.purged_list.set(next);
+      if (next) pool_link_prev(next) = prev;
+      else if (pcl.free_tail.get() == p) pcl.free_tail.set(prev);
+    }
+    pcl.free_count.set(pcl.free_count.get() - ss->pool_free);
+    pcl.purged_count.set(pcl.purged_count.get() - ss->pool_purged);
+    pcl.carved.set(pcl.carved.get() - carved);
+  }
+  if (ss->pool_purged_bytes) os_.unpurged(ss->pool_purged_bytes);  // the arena decommits it whole
+  if (ss->prev) ss->prev->next = ss->next; else pcl.all.set(ss->next);
+  if (ss->next) ss->next->prev = ss->prev;
+  if (pcl.current.get() == ss) pcl.current.set(nullptr);
 }
 
 // A malloc of class pc whose thread cache is empty: take half the capacity from the class in one
@@ -137,18 +188,69 @@ void Allocator<Cfg>::pool_cache_overflow(HeapT* h, unsigned pc, void* p) noexcep
   c.refilled = false;
 }
 
-// The newest block of the class's free list (not empty). The new head's back link goes stale:
-// only the tail's is ever followed, and the tail is the head only when it is the last.
+// The class's free lists are doubly linked (a head's back link is null), so that a superslab
+// given back can unlink its blocks wherever they are. Each block's superslab counts its blocks
+// on them; once they are all its carved blocks, it joins the class's empty list.
+template <class Cfg>
+void Allocator<Cfg>::push_pool_free(PoolClass& pcl, void* p) noexcept {
+  void* head = pcl.free_list.get();
+  pool_link_next(p) = head;
+  pool_link_prev(p) = nullptr;
+  if (head) pool_link_prev(head) = p; else pcl.free_tail.set(p);
+  pcl.free_list.set(p);
+  pcl.free_count.set(pcl.free_count.get() + 1);
+  SuperslabHeader* ss = superslab_of(p);
+  ++ss->pool_free;
+  note_pool_block_freed(pcl, ss);
+}
+
+// A block whose pages after the first were purged.
+template <class Cfg>
+void Allocator<Cfg>::push_pool_purged(PoolClass& pcl, void* p) noexcept {
+  void* head = pcl.purged_list.get();
+  pool_link_next(p) = head;
+  pool_link_prev(p) = nullptr;
+  if (head) pool_link_prev(head) = p;
+  pcl.purged_list.set(p);
+  pcl.purged_count.set(pcl.purged_count.get() + 1);
+  SuperslabHeader* ss = superslab_of(p);
+  ++ss->pool_purged;
+  ss->pool_purged_bytes += pool_purged_span(p, ss->pool_block_size);
+  note_pool_block_freed(pcl, ss);
+}
+
+// The newest block of the class's free list (not empty).
 template <class Cfg>
 void* Allocator<Cfg>::pop_pool_free(PoolClass& pcl) noexcept {
   void* p = pcl.free_list.get();
-  pcl.free_list.set(pool_link_next(p));
-  if (!pcl.free_list.get()) pcl.free_tail.set(nullptr);
+  void* next = pool_link_next(p);
+  pcl.free_list.set(next);
+  if (next) pool_link_prev(next) = nullptr; else pcl.free_tail.set(nullptr);
   pcl.free_count.set(pcl.free_count.get() - 1);
+  SuperslabHeader* ss = superslab_of(p);
+  --ss->pool_free;
+  note_pool_block_taken(pcl, ss);
   return p;
 }
 
-// The oldest block of the class's free list (two or more on it).
+template <class Cfg>
+void* Allocator<Cfg>::pop_pool_purged(PoolClass& pcl) noexcept {
+  void* p = pcl.purged_list.get();
+  void* next = pool_link_next(p);
+  pcl.purged_list.set(next);
+  if (next) pool_link_prev(next) = nullptr;
+  pcl.purged_count.set(pcl.purged_count.get() - 1);
+  SuperslabHeader* ss = superslab_of(p);
+  const std::size_t dropped = pool_purged_span(p, ss->pool_block_size);
+  if (dropped) os_.unpurged(dropped);
+  --ss->pool_purged;
+  ss->pool_purged_bytes -= dropped;
+  note_pool_block_taken(pcl, ss);
+  return p;
+}
+
+// The oldest block of the class's free list (two or more on it), to be purged: until it joins
+// the purged list it is on no list, and its superslab is not wholly free.
 template <class Cfg>
 void* Allocator<Cfg>::take_pool_tail(PoolClass& pcl) noexcept {
   void* t = pcl.free_tail.get();
@@ -156,7 +258,32 @@ void* Allocator<Cfg>::take_pool_tail(PoolClass& pcl) noexcept {
   pool_link_next(newer) = nullptr;
   pcl.free_tail.set(newer);
   pcl.free_count.set(pcl.free_count.get() - 1);
+  SuperslabHeader* ss = superslab_of(t);
+  --ss->pool_free;
+  note_pool_block_taken(pcl, ss);
   return t;
+}
+
+// A superslab is wholly free when its blocks on the lists are all it carved. The one being
+// carved stays off the empty list until it is carved to the end: its next block is on the way.
+template <class Cfg>
+void Allocator<Cfg>::note_pool_block_freed(PoolClass& pcl, SuperslabHeader* ss) noexcept {
+  const std::uint32_t carved = ss->pool_carved.load(std::memory_order_relaxed);
+  if (ss->empty_listed || ss->pool_free + ss->pool_purged != carved) return;
+  if (ss == pcl.current.get() && carved != ss->pool_capacity) return;
+  ss->empty_listed = true;
+  ss->empty_prev = nullptr;
+  ss->empty_next = pcl.empty.get();
+  if (ss->empty_next) ss->empty_next->empty_prev = ss;
+  pcl.empty.set(ss);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::note_pool_block_taken(PoolClass& pcl, SuperslabHeader* ss) noexcept {
+  if (!ss->empty_listed) return;
+  ss->empty_listed = false;
+  if (ss->empty_prev) ss->empty_prev->empty_next = ss->empty_next; else pcl.empty.set(ss->empty_next);
+  if (ss->empty_next) ss->empty_next->empty_prev = ss->empty_prev;
 }
 
 // A mid-size malloc. The v1 cache's hit is the straight path; v2 and the misses are calls, so

@@ -49,6 +49,14 @@ struct NoQuirks {
   // A pool that never purges: freed blocks of every class stay resident however many there
   // are. The purge test must catch it.
   static constexpr bool kNoPoolPurge = false;
+  // A pool that keeps every superslab it ever carved, however many of them are wholly free: a
+  // program that frees one size and then allocates another needs new pages. The release test
+  // must catch it.
+  static constexpr bool kNoPoolRelease = false;
+  // A pool that gives a wholly free superslab back to the arena but leaves its blocks on the
+  // class's free lists: the class later hands out memory the arena decommitted or gave to
+  // another class. The heap check's walk of the free lists must catch it.
+  static constexpr bool kPoolReleaseLeavesBlocks = false;
   // Pool v1's cache refill leaves the blocks it carves without the free canary, so the free of
   // one the thread cached but never handed out passes as a valid free and caches it twice. The
   // bad-free test and the heap check's test of cached pool blocks must catch it.
@@ -81,6 +89,14 @@ struct NoSlabColourQuirk : NoQuirks {
 
 struct NoPoolPurgeQuirk : NoQuirks {
   static constexpr bool kNoPoolPurge = true;
+};
+
+struct NoPoolReleaseQuirk : NoQuirks {
+  static constexpr bool kNoPoolRelease = true;
+};
+
+struct PoolReleaseLeavesBlocksQuirk : NoQuirks {
+  static constexpr bool kPoolReleaseLeavesBlocks = true;
 };
 
 struct PoolCacheUnmarkedQuirk : NoQuirks {

@@ -24,6 +24,10 @@ struct Options {
   // checker's purge scenario shrinks it to one block so two frees reach the purge. 2 MiB for
   // each of the 28 classes: the 56 MiB that 4 MiB for each of the 14 classes before them kept.
   std::size_t pool_keep_free_bytes = std::size_t{2} << 20;
+  // Whether a pool class gives its wholly free superslabs back to the arena while it keeps
+  // more free than the keep above. Not read from the environment: the purge test turns it off
+  // to see the purge alone.
+  bool pool_release = true;
   // Free bytes of each pool class a thread keeps in its pool v1 cache at first (at most
   // kPoolCacheMax blocks; 0 turns the caches off). The caches of classes the thread trades both
   // ways grow by kPoolGrowthBudget times this in all. With them a mid-size malloc or free takes

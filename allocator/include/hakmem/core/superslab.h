@@ -89,9 +89,20 @@ struct SuperslabHeader {
   std::uint32_t pool_reciprocal = 0;
   std::uint32_t pool_capacity = 0;
   std::atomic<std::uint32_t> pool_carved{0};  // written under the pool class lock; read by frees
-  Slab slabs[kSlabsPerSuperslab];
+  Slab slabs[kSlabsPerSuperslab];  // at offset 64: each record on a cache line of its own
+  // Under the pool class lock: its blocks on the class's resident and purged free lists (a
+  // block being purged outside the lock is on neither), the bytes those purges dropped, and its
+  // links in the class's list of wholly free superslabs (empty_listed: it is on that list).
+  std::uint32_t pool_free = 0;
+  std::uint32_t pool_purged = 0;
+  std::size_t pool_purged_bytes = 0;
+  SuperslabHeader* empty_prev = nullptr;
+  SuperslabHeader* empty_next = nullptr;
+  bool empty_listed = false;
+  std::uint32_t check_listed = 0;  // scratch of the heap check (quiescent only)
 };
 static_assert(sizeof(SuperslabHeader) <= kHeaderBytes, "superslab header fits its page");
+static_assert(offsetof(SuperslabHeader, slabs) % 64 == 0, "slab records start on a cache line");
 
 constexpr std::uint32_t reciprocal_of(std::uint32_t size) noexcept {
   return static_cast<std::uint32_t>(((std::uint64_t{1} << 32) + size - 1) / size);
