@@ -53,9 +53,12 @@ long minor_faults() {
   return u.ru_minflt;
 }
 
-// Touches after warm-up, split by whether they faulted, and the read-backs. The profile's own getrusage calls and
-// clock reads cost about a microsecond an op, so it runs only when asked for.
+uint64_t pages_of(const Slot& s) { return (s.size + kPage - 1) / kPage; }
+
+// Touches after warm-up, split by whether they faulted, and the read-backs. Its getrusage calls
+// and clock reads cost about a microsecond an op, so when off it only calls through.
 struct FaultProfile {
+  bool on = false;
   uint64_t from_op = 0;
   uint64_t ops[2] = {}, pages[2] = {};  // [0]: no fault during the touch, [1]: some
   double seconds[2] = {};
@@ -64,14 +67,16 @@ struct FaultProfile {
   double verify_seconds = 0;
 
   void verify_timed(const Slot& s, uint64_t slot, uint64_t op) {
+    if (!on) return verify(s, slot, op);
     const auto t0 = std::chrono::steady_clock::now();
     verify(s, slot, op);
     if (op < from_op) return;
     verify_seconds += bench::seconds_since(t0);
-    verified_pages += (s.size + kPage - 1) / kPage;
+    verified_pages += pages_of(s);
   }
 
   void touch_timed(const Slot& s, uint64_t op) {
+    if (!on) return touch(s);
     const long f0 = minor_faults();
     const auto t0 = std::chrono::steady_clock::now();
     touch(s);
@@ -80,7 +85,7 @@ struct FaultProfile {
     if (op < from_op) return;
     const int k = f > 0;
     ++ops[k];
-    pages[k] += (s.size + kPage - 1) / kPage;
+    pages[k] += pages_of(s);
     seconds[k] += dt;
     faults += f;
   }
@@ -121,28 +126,23 @@ int main(int argc, char** argv) {
   bench::Rng rng(cfg.seed);
   std::vector<Slot> slot(cfg.slots);
   FaultProfile profile;
+  profile.on = cfg.fault_profile != 0;
   profile.from_op = cfg.ops / 10;
   auto start = std::chrono::steady_clock::now();
   for (uint64_t op = 0; op < cfg.ops; ++op) {
     uint64_t i = rng.next() % cfg.slots;
     if (slot[i].p) {
-      if (cfg.fault_profile)
-        profile.verify_timed(slot[i], i, op);
-      else
-        verify(slot[i], i, op);
+      profile.verify_timed(slot[i], i, op);
       std::free(slot[i].p);
     }
     uint64_t size = log_uniform(rng, cfg.min_size, cfg.max_size);
     slot[i] = {static_cast<unsigned char*>(bench::xmalloc(kName, size)), size, op};
-    if (cfg.fault_profile)
-      profile.touch_timed(slot[i], op);
-    else
-      touch(slot[i]);
+    profile.touch_timed(slot[i], op);
   }
   const double loop_seconds = bench::seconds_since(start);
   for (uint64_t i = 0; i < cfg.slots; ++i)
     if (slot[i].p) verify(slot[i], i, cfg.ops), std::free(slot[i].p);
   bench::print_result(kName, cfg.ops, bench::seconds_since(start));
-  if (cfg.fault_profile) profile.print(cfg.ops, loop_seconds);
+  if (profile.on) profile.print(cfg.ops, loop_seconds);
   return 0;
 }
