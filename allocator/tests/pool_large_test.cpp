@@ -167,7 +167,7 @@ TEST(Pool, V2HotboxIsUsedOnlyWhenEnabledAndItsCountersShowIt) {
 }
 
 TEST(Large, FreedMappingsAreReusedFromABoundedCacheAndReleasedAtQuiescence) {
-  TestAllocator a(small_options());
+  TestAllocator a(cache_options());
   a.free(a.malloc(1 << 20));  // the first large block also maps the registry's table
   a.quiesce();
   const std::uint64_t baseline = a.os().mapped_bytes();
@@ -195,7 +195,7 @@ TEST(Large, FreedMappingsAreReusedFromABoundedCacheAndReleasedAtQuiescence) {
 
 TEST(Large, TheMappingCacheKeepsAtMostItsEntryBoundAndServesRequestsFromIt) {
   constexpr unsigned kEntries = LargeCache<StdAtomics>::kEntries;
-  TestAllocator a(small_options());
+  TestAllocator a(cache_options());
   a.free(a.malloc(1 << 20));  // maps the registry's table
   a.quiesce();
   const std::uint64_t baseline = a.os().mapped_bytes();
@@ -214,7 +214,7 @@ TEST(Large, TheMappingCacheKeepsAtMostItsEntryBoundAndServesRequestsFromIt) {
 }
 
 TEST(Large, ABigCachedMappingIsCutAndItsTailServesTheNextRequest) {
-  TestAllocator a(small_options());
+  TestAllocator a(cache_options());
   a.free(a.malloc(1 << 20));  // maps the registry's table
   a.quiesce();
   const std::uint64_t live_mappings = a.os().map_calls() - a.os().unmap_calls();  // the table
@@ -237,7 +237,7 @@ TEST(Large, ABigCachedMappingIsCutAndItsTailServesTheNextRequest) {
 }
 
 TEST(Large, ACutMappingComesBackWholeWhenItsHeadIsFreed) {
-  TestAllocator a(small_options());
+  TestAllocator a(cache_options());
   a.free(a.malloc(1 << 20));  // maps the registry's table
   a.quiesce();
   const std::uint64_t live_mappings = a.os().map_calls() - a.os().unmap_calls();  // the table
@@ -258,7 +258,7 @@ TEST(Large, ACutMappingComesBackWholeWhenItsHeadIsFreed) {
 }
 
 TEST(Large, ASmallerCachedMappingGrowsByARemapAndFallsBackWhenItFails) {
-  TestAllocator a(small_options());
+  TestAllocator a(cache_options());
   a.free(a.malloc(1 << 20));
   a.quiesce();
   const std::uint64_t baseline = a.os().mapped_bytes();
@@ -279,7 +279,7 @@ TEST(Large, ASmallerCachedMappingGrowsByARemapAndFallsBackWhenItFails) {
 }
 
 TEST(Large, ReallocBetweenLargeSizesRemapsTheMappingWithoutCopying) {
-  TestAllocator a(small_options());
+  TestAllocator a(cache_options());
   auto* p = static_cast<unsigned char*>(a.malloc(1 << 20));
   ASSERT_NE(p, nullptr);
   for (std::size_t i = 0; i < (1 << 20); i += 4096) p[i] = static_cast<unsigned char>(i >> 12);
@@ -309,7 +309,7 @@ TEST(Large, ReallocBetweenLargeSizesRemapsTheMappingWithoutCopying) {
 }
 
 TEST(Large, ReallocPrefersAFittingCachedMappingToARemap) {
-  TestAllocator a(small_options());
+  TestAllocator a(cache_options());
   auto* p = static_cast<unsigned char*>(a.malloc(1 << 20));
   std::memset(p, 5, 1 << 20);
   a.free(a.malloc(4 << 20));  // a 4 MiB mapping in the cache (after p: p would take a cut of it)
@@ -326,7 +326,7 @@ TEST(Large, ReallocPrefersAFittingCachedMappingToARemap) {
 }
 
 TEST(Large, ReallocFallsBackToCopyingWhenTheRemapFails) {
-  TestAllocator a(small_options());
+  TestAllocator a(cache_options());
   auto* p = static_cast<unsigned char*>(a.malloc(300000));
   ASSERT_NE(p, nullptr);
   std::memset(p, 9, 300000);
@@ -347,16 +347,18 @@ TEST(Large, ReallocFallsBackToCopyingWhenTheRemapFails) {
   EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
 }
 
-TEST(Large, CallocZeroesARecycledMapping) {
-  TestAllocator a(small_options());
-  for (std::size_t size : {40000u, 300000u, 1000000u}) {
-    void* p = a.malloc(size);
-    std::memset(p, 0xE5, size);
-    a.free(p);  // into the mapping cache, dirty
-    auto* z = static_cast<unsigned char*>(a.calloc(1, size));
-    ASSERT_EQ(z, p) << "expected the cached mapping back";
-    for (std::size_t i = 0; i < size; ++i) ASSERT_EQ(z[i], 0) << "byte " << i << " of " << size;
-    a.free(z);
+TEST(Large, CallocZeroesARecycledBlock) {
+  for (const Options& o : {small_options(), cache_options()}) {  // the arena's pages, the cache's mappings
+    TestAllocator a(o);
+    for (std::size_t size : {40000u, 300000u, 1000000u}) {
+      void* p = a.malloc(size);
+      std::memset(p, 0xE5, size);
+      a.free(p);  // its pages idle or its mapping cached, dirty
+      auto* z = static_cast<unsigned char*>(a.calloc(1, size));
+      ASSERT_EQ(z, p) << "expected the same pages back (arena " << o.large_arena << ")";
+      for (std::size_t i = 0; i < size; ++i) ASSERT_EQ(z[i], 0) << "byte " << i << " of " << size;
+      a.free(z);
+    }
   }
 }
 

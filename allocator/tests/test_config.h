@@ -10,6 +10,13 @@ inline Options small_options() {
   return o;
 }
 
+// Large blocks each in a mapping of its own, through the large cache (the arena off).
+inline Options cache_options() {
+  Options o = small_options();
+  o.large_arena = false;
+  return o;
+}
+
 using TestAllocator = Allocator<Config<0>>;
 using AllFlagsAllocator = Allocator<Config<kAllFlagsMask>>;
 using TracedAllocator = Allocator<Config<0, StdAtomics, TlsContext, RecordingTrace>>;

@@ -7,6 +7,9 @@
 //                                  block (remap: out of the registry, remap, back in) while t1
 //                                  mallocs and frees large blocks (registry insert and growth,
 //                                  mapping cache take and give) and frees one of t0's era.
+//   alloc.large_arena.2t           the same threads with blocks from the large arena: t0's realloc
+//                                  grows its block where it lies (into t1's freed neighbour) or
+//                                  copies, t1's mallocs carve runs (commits) and its frees join them.
 //   alloc.arena_growth.2t          both threads take fresh superslabs from the arena (commit
 //                                  under the arena lock) for tiny and pool classes at once.
 //   alloc.pool.2t / .pool_v2.2t    mid-size blocks through pool v1 (thread caches over per-class
@@ -47,7 +50,7 @@ namespace {
 template <class Quirks>
 using AllocWith = hakmem::Allocator<hakmem::Config<0, CheckedAtomics, FiberContext, hakmem::NoTrace, Quirks>>;
 
-enum class Shape { kLargeMove, kArenaGrowth, kPool, kPoolV2, kPoolPurge, kPoolCachePurge, kPoolRelease, kHeapCreate, kForkHandlers };
+enum class Shape { kLargeMove, kLargeArena, kArenaGrowth, kPool, kPoolV2, kPoolPurge, kPoolCachePurge, kPoolRelease, kHeapCreate, kForkHandlers };
 
 constexpr std::size_t kLarge = 160 << 10;         // one mapping each (beyond the pool)
 constexpr std::size_t kBigLarge = 320 << 10;      // realloc of it remaps (copy >= 256 KiB)
@@ -74,6 +77,7 @@ class LockedPathTest : public Test {
     o.arena_bytes = std::size_t{64} << 20;  // small reservation: one instance per run
     o.superslab_cache = 0;                  // released superslabs are decommitted
     o.large_registry_slots = kRegistrySlots;
+    o.large_arena = shape_ == Shape::kLargeArena;  // elsewhere a mapping each: the remap and cache paths
     o.pool_v2 = shape_ == Shape::kPoolV2;
     if (shape_ == Shape::kPoolPurge || shape_ == Shape::kPoolCachePurge || shape_ == Shape::kPoolRelease)
       o.pool_keep_free_bytes = 1;  // keep what is in use, no more
@@ -85,10 +89,14 @@ class LockedPathTest : public Test {
     for (auto& b : blocks_) b = Block{};
     Alloc& a = *alloc_;
     // Blocks of the main heap for the threads to free (remote frees, registry removes).
-    if (shape_ == Shape::kLargeMove) {
+    if (shape_ == Shape::kLargeMove || shape_ == Shape::kLargeArena) {
       // Four live blocks: the table of 8 is at its threshold, the next insert grows it.
       take(a, 0, a.malloc(kBigLarge), kBigLarge);
-      for (int i = 1; i < 4; ++i) take(a, i, a.malloc(kLarge), kLarge);
+      // In the arena slot 1 is slot 0's neighbour: freed, its pages are room enough for t0's
+      // realloc to grow in place.
+      const std::size_t second = shape_ == Shape::kLargeArena ? kBigLarge : kLarge;
+      take(a, 1, a.malloc(second), second);
+      for (int i = 2; i < 4; ++i) take(a, i, a.malloc(kLarge), kLarge);
     } else if (shape_ == Shape::kPool || shape_ == Shape::kPoolV2) {
       take(a, 0, a.malloc(4096), 4096);
       take(a, 1, a.malloc(8192), 8192);
@@ -111,7 +119,8 @@ class LockedPathTest : public Test {
   void thread(int t) override {
     Alloc& a = *alloc_;
     switch (shape_) {
-      case Shape::kLargeMove: return t == 0 ? large_mover(a) : large_churn(a);
+      case Shape::kLargeMove:
+      case Shape::kLargeArena: return t == 0 ? large_mover(a) : large_churn(a);
       case Shape::kArenaGrowth: return arena_grower(a, t);
       case Shape::kPool:
       case Shape::kPoolV2: return pool_user(a, t);
@@ -189,7 +198,7 @@ class LockedPathTest : public Test {
     void* q = a.realloc(old.p, kBiggerLarge);
     if (!q) {
       check(errno == ENOMEM, "a failed realloc reports ENOMEM (invariant 8)");
-      check(intact(old), "a failed realloc leaves its block intact", old.p);
+      check(intact(blocks_[0]), "a failed realloc leaves its block intact", old.p);
     } else {
       const auto* c = static_cast<const unsigned char*>(q);
       check(c[0] == tag(0) && c[old.bytes - 1] == tag(0), "realloc kept the contents", q);
@@ -319,6 +328,8 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
 [[maybe_unused]] const bool registered = [] {
   add("alloc.large_move_vs_malloc.2t", Shape::kLargeMove, 1,
       "realloc's remap (registry out and in) races with large malloc/free, one OS call may fail");
+  add("alloc.large_arena.2t", Shape::kLargeArena, 1,
+      "realloc in place or by copy in the large arena races with large malloc/free, one OS call may fail");
   add("alloc.arena_growth.2t", Shape::kArenaGrowth, 1,
       "two heaps take fresh superslabs at once (commit under the arena lock), one may fail");
   add("alloc.pool.2t", Shape::kPool, 1, "pool v1 per-class locks, frees from another heap, one OS call may fail");

@@ -31,7 +31,7 @@ TEST_P(FullAllocator, Pct) {
 INSTANTIATE_TEST_SUITE_P(Scenarios, FullAllocator,
                          ::testing::Values("alloc.remote_vs_drain.2t", "alloc.exit_vs_remote.3t",
                                            "alloc.drainer_vs_spill.2t", "alloc.two_spillers.2t",
-                                           "alloc.large_move_vs_malloc.2t",
+                                           "alloc.large_move_vs_malloc.2t", "alloc.large_arena.2t",
                                            "alloc.arena_growth.2t", "alloc.pool.2t", "alloc.pool_v2.2t", "alloc.pool_purge.2t",
                                            "alloc.pool_cache_purge.2t", "alloc.pool_release.2t",
                                            "alloc.heap_create.3t", "alloc.fork_handlers.2t"),

@@ -15,6 +15,7 @@
 #include "hakmem/core/config.h"
 #include "hakmem/core/fatal.h"
 #include "hakmem/core/heap.h"
+#include "hakmem/core/large_arena.h"
 #include "hakmem/core/large_cache.h"
 #include "hakmem/core/large_registry.h"
 #include "hakmem/core/options.h"
@@ -253,6 +254,8 @@ class Allocator {
   LargeHeader* validate_large(const void* p, const char* op) noexcept;
   [[noreturn]] void fatal_not_large(const char* op, const void* p) noexcept;
   void flush_large_cache() noexcept;
+  void give_large_range(const LargeHeader* hdr) noexcept;
+  bool arena_realloc(LargeHeader* hdr, std::size_t bytes) noexcept;
   // A new OS mapping's name for the large cache: its first block's sequence, never kFreshOrigin.
   static std::uint64_t new_origin(std::uint64_t sequence) noexcept { return sequence + 1; }
 
@@ -289,7 +292,9 @@ class Allocator {
   SpillSlot spill_[kTinyClassCount];
   PoolClass pool_[kPoolClassCount];
   LargeRegistry<A, !Cfg::Quirks::kRegistryInsertUnlocked> large_;
-  LargeCache<A> large_cache_;
+  using LargeArenaT = LargeArena<A, Cfg::Quirks::kArenaGiveLeaksPage>;
+  LargeArenaT large_arena_;    // blocks up to LargeArena::kMaxBlock
+  LargeCache<A> large_cache_;  // mappings of bigger blocks, and of any the arena cannot place
   std::atomic<std::uint64_t> large_sequence_{0};
 
   SpinLock<A> heaps_lock_;

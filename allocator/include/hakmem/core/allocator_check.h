@@ -267,9 +267,16 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   }
 
   r->large_live_blocks = large_.size();
+  std::size_t arena_blocks_bytes = 0;
   large_.for_each([&](std::uintptr_t u) {
-    r->large_live_bytes += reinterpret_cast<const LargeHeader*>(u - sizeof(LargeHeader))->usable;
+    const auto* hdr = reinterpret_cast<const LargeHeader*>(u - sizeof(LargeHeader));
+    r->large_live_bytes += hdr->usable;
+    if (hdr->origin == kArenaOrigin) arena_blocks_bytes += hdr->map_bytes;
   });
+  // The large arena: its bitmaps recounted, and its pages in use are the live blocks' runs.
+  large_arena_.check([&](const char* fmt, auto... args) { err.add(fmt, args...); });
+  if (large_arena_.live_bytes() != arena_blocks_bytes)
+    err.add("large arena: %zu bytes carved, the live blocks in it hold %zu", large_arena_.live_bytes(), arena_blocks_bytes);
   r->mapped_bytes = os_.mapped_bytes();
   r->peak_mapped_bytes = os_.peak_mapped_bytes();
   r->os_map_calls = os_.map_calls();

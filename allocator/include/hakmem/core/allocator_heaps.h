@@ -44,9 +44,10 @@ Allocator<Cfg>::~Allocator() {
   if (s.instance == this) s = ThreadSlot{};
   large_.for_each([&](std::uintptr_t u) {
     auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
-    os_.unmap(hdr->map_base, hdr->map_bytes);
+    if (hdr->origin != kArenaOrigin) os_.unmap(hdr->map_base, hdr->map_bytes);
   });
   large_.release(os_);
+  large_arena_.release(os_);
   large_cache_.flush(os_);
   for (HeapT* h = all_heaps_; h;) {
     HeapT* next = h->next_all;
@@ -229,12 +230,14 @@ void Allocator<Cfg>::prefork() noexcept {
   for (auto& p : pool_) p.lock.lock();
   if constexpr (!Cfg::Quirks::kPreforkArenaFirst) arena_lock_.lock();
   large_.lock.lock();
+  large_arena_.lock.lock();
   large_cache_.lock.lock();
 }
 
 template <class Cfg>
 void Allocator<Cfg>::postfork_parent() noexcept {
   large_cache_.lock.unlock();
+  large_arena_.lock.unlock();
   large_.lock.unlock();
   arena_lock_.unlock();
   for (auto& p : pool_) p.lock.unlock();
@@ -244,6 +247,7 @@ void Allocator<Cfg>::postfork_parent() noexcept {
 template <class Cfg>
 void Allocator<Cfg>::postfork_child() noexcept {
   large_cache_.lock.reset_after_fork();
+  large_arena_.lock.reset_after_fork();
   large_.lock.reset_after_fork();
   arena_lock_.reset_after_fork();
   for (auto& p : pool_) p.lock.reset_after_fork();

@@ -1,5 +1,6 @@
-// Large blocks (> 128 KiB, or alignments the classes cannot give): one OS mapping each, with a
-// 64-byte header just before the user pointer and an entry in the registry that validates frees.
+// Large blocks (> 128 KiB, or alignments the classes cannot give): a run of a large-arena chunk
+// up to LargeArena::kMaxBlock, else an OS mapping each; a 64-byte header just before the user
+// pointer, and an entry in the registry that validates frees.
 #pragma once
 
 namespace hakmem {
@@ -14,11 +15,20 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   if (size > (std::size_t{1} << 46) || align > (std::size_t{1} << 30)) return fail(ENOMEM);
   const std::size_t slack = align > sizeof(LargeHeader) ? align : 0;
   const std::size_t bytes = (size + sizeof(LargeHeader) + slack + page - 1) & ~(page - 1);
-  LargeRange range{nullptr, 0, kFreshOrigin};
-  const bool recycled = large_cache_.take(os_, bytes, &range);
-  if (!recycled) {
-    if ((range.base = static_cast<char*>(os_.map(bytes))) == nullptr) return fail(ENOMEM);
-    range.bytes = bytes;
+  LargeRange range{nullptr, bytes, kArenaOrigin};
+  bool recycled = false;  // whether the range may hold an earlier block's data
+  using Took = typename LargeArenaT::Took;
+  const Took took = opt_.large_arena && bytes <= LargeArenaT::kMaxBlock
+                        ? large_arena_.take(os_, bytes, &range.base, &recycled)
+                        : Took::kNoRoom;
+  if (took == Took::kOsFailed) return fail(ENOMEM);
+  if (took == Took::kNoRoom) {
+    range.origin = kFreshOrigin;
+    recycled = large_cache_.take(os_, bytes, &range);
+    if (!recycled) {
+      if ((range.base = static_cast<char*>(os_.map(bytes))) == nullptr) return fail(ENOMEM);
+      range.bytes = bytes;
+    }
   }
   char* const base = range.base;
   const std::size_t mapped = range.bytes;
@@ -32,7 +42,7 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   hdr->sequence = large_sequence_.fetch_add(1, std::memory_order_relaxed);
   hdr->origin = range.origin != kFreshOrigin ? range.origin : new_origin(hdr->sequence);
   if (!large_.insert(os_, user)) {
-    large_cache_.give(os_, {base, mapped, hdr->origin});
+    give_large_range(hdr);
     return fail(ENOMEM);
   }
   void* p = reinterpret_cast<void*>(user);
@@ -52,8 +62,9 @@ LargeHeader* Allocator<Cfg>::validate_large(const void* p, const char* op) noexc
 // freed already (the common double free); beyond that the registry cannot tell.
 template <class Cfg>
 void Allocator<Cfg>::fatal_not_large(const char* op, const void* p) noexcept {
-  if (large_cache_.holds(static_cast<const char*>(p) - sizeof(LargeHeader)))
-    fatal_bad_pointer(op, p, "double free (large block already freed; its mapping is cached)");
+  const char* hdr = static_cast<const char*>(p) - sizeof(LargeHeader);
+  if (large_arena_.holds(hdr) || large_cache_.holds(hdr))
+    fatal_bad_pointer(op, p, "double free (large block already freed; its pages are free or cached)");
   fatal_bad_pointer(op, p, "not allocated by hakmem (or already freed)");
 }
 
@@ -63,8 +74,18 @@ void Allocator<Cfg>::large_free(void* p) noexcept {
   // remove() is the validation: exactly one free can take a live block out of the registry.
   if ((u & (sizeof(LargeHeader) - 1)) != 0 || !large_.remove(u)) fatal_not_large("free", p);
   if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kLarge, p, 0, 0);
-  auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
-  large_cache_.give(os_, {static_cast<char*>(hdr->map_base), hdr->map_bytes, hdr->origin});
+  give_large_range(reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader)));
+}
+
+// The block's pages back to where they came from (the header is read before they go).
+template <class Cfg>
+void Allocator<Cfg>::give_large_range(const LargeHeader* hdr) noexcept {
+  const LargeRange r{static_cast<char*>(hdr->map_base), hdr->map_bytes, hdr->origin};
+  if (r.origin == kArenaOrigin) {
+    large_arena_.give(os_, r.base, r.bytes);
+  } else {
+    large_cache_.give(os_, r);
+  }
 }
 
 // realloc from one large size to another that would copy at least kRemapMinCopy bytes: the
@@ -79,6 +100,7 @@ void* Allocator<Cfg>::large_realloc(void* p, std::size_t size) noexcept {
   if (static_cast<void*>(hdr) != hdr->map_base || size > kMaxRequest) return nullptr;
   const std::size_t page = OsLayer::page_size();
   const std::size_t bytes = (size + sizeof(LargeHeader) + page - 1) & ~(page - 1);
+  if (hdr->origin == kArenaOrigin) return arena_realloc(hdr, bytes) ? p : nullptr;
   if (large_cache_.fits(bytes)) return nullptr;
   // Out of the registry first: once the old range is unmapped another thread may map it, and
   // its block's pointer must not meet ours in the table. The block's room stays reserved, so
@@ -110,6 +132,22 @@ void* Allocator<Cfg>::large_realloc(void* p, std::size_t size) noexcept {
   return q;
 }
 
+// An arena block resized where it lies: a shrink gives its tail pages back, a growth takes the
+// free pages after it. False (a growth with a used page in the way, or past kMaxBlock): the
+// caller copies.
+template <class Cfg>
+bool Allocator<Cfg>::arena_realloc(LargeHeader* hdr, std::size_t bytes) noexcept {
+  char* const base = static_cast<char*>(hdr->map_base);
+  if (bytes < hdr->map_bytes) {
+    large_arena_.give(os_, base + bytes, hdr->map_bytes - bytes);
+  } else if (bytes > LargeArenaT::kMaxBlock || !large_arena_.grow(os_, base, hdr->map_bytes, bytes)) {
+    return false;
+  }
+  hdr->map_bytes = bytes;
+  hdr->usable = bytes - sizeof(LargeHeader);
+  return true;
+}
+
 // The registry's side of a move. Quirks::kLargeMoveGivesUpRoom re-creates the defect of issue
 // 10 for the checker's decoy: a plain remove and insert, so another thread's insert in between
 // can take the room, the insert must grow the table, and an OS failure there aborted.
@@ -130,6 +168,7 @@ void Allocator<Cfg>::put_back_moved(std::uintptr_t u) noexcept {
 
 template <class Cfg>
 void Allocator<Cfg>::flush_large_cache() noexcept {
+  large_arena_.flush(os_);
   large_cache_.flush(os_);
 }
 

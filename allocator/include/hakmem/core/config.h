@@ -65,6 +65,9 @@ struct NoQuirks {
   // are stranded: refills carve new slabs while they wait. The heap check's walk of the slab
   // lists must catch it (the free lists and counts are all still right).
   static constexpr bool kFreeLeavesFullSlabUnlisted = false;
+  // The large arena's free leaves the block's last page marked in use: a page lost at every
+  // free. The heap check's recount of the arena's bitmaps must catch it.
+  static constexpr bool kArenaGiveLeaksPage = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -106,6 +109,10 @@ struct PoolCacheUnmarkedQuirk : NoQuirks {
 struct FreeLeavesFullSlabUnlistedQuirk : NoQuirks {
   static constexpr bool kFreeLeavesFullSlabUnlisted = true;
 };
+struct ArenaGiveLeaksPageQuirk : NoQuirks {
+  static constexpr bool kArenaGiveLeaksPage = true;
+};
+
 struct PreforkOrderQuirk : NoQuirks {
   static constexpr bool kPreforkArenaFirst = true;
 };

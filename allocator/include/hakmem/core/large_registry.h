@@ -17,10 +17,12 @@ struct LargeHeader {
   std::size_t map_bytes;
   std::size_t usable;
   std::uint64_t sequence;  // the trace's name for the block
-  std::uint64_t origin;    // which OS mapping map_base was cut from (the large cache joins pieces of one)
+  std::uint64_t origin;    // which OS mapping map_base was cut from (the large cache joins pieces of one),
+                           // or kArenaOrigin: a run of a large-arena chunk
   std::uint64_t pad[2];
 };
 static_assert(sizeof(LargeHeader) == 64);
+inline constexpr std::uint64_t kArenaOrigin = ~std::uint64_t{0};
 inline constexpr std::uint64_t kLargeMagic = 0x48414b4d454d4c47ull;  // "HAKMEMLG"
 
 // InsertLocked = false only in a decoy configuration (NoQuirks::kRegistryInsertUnlocked).

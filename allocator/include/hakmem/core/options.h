@@ -28,6 +28,10 @@ struct Options {
   // more free than the keep above. Not read from the environment: the purge test turns it off
   // to see the purge alone.
   bool pool_release = true;
+  // Whether large blocks up to LargeArena::kMaxBlock come from the large arena's chunks (free
+  // ranges join whatever blocks they came from) rather than a mapping each. Not read from the
+  // environment: the large cache's tests turn it off to reach the cache.
+  bool large_arena = true;
   // Free bytes of each pool class a thread keeps in its pool v1 cache at first (at most
   // kPoolCacheMax blocks; 0 turns the caches off). The caches of classes the thread trades both
   // ways grow by kPoolGrowthBudget times this in all. With them a mid-size malloc or free takes

@@ -1,0 +1,173 @@
+// The large arena: blocks up to 8 MiB carved from 32 MiB chunks, on its own and in the allocator.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "large_arena_checks.h"
+
+namespace hakmem::test {
+namespace {
+
+using Arena = LargeArena<StdAtomics>;
+constexpr std::size_t kMiB = std::size_t{1} << 20;
+constexpr std::size_t kPage = Arena::kPage;
+
+// The arena's own recount, as the heap check runs it; the first mismatch fails the test.
+void expect_consistent(Arena& arena) {
+  arena.check([](const char* fmt, auto... args) {
+    char msg[256];
+    std::snprintf(msg, sizeof msg, fmt, args...);
+    ADD_FAILURE() << msg;
+  });
+}
+
+char* take(Arena& arena, OsLayer& os, std::size_t bytes, bool* dirty = nullptr) {
+  char* p = nullptr;
+  bool d = false;
+  EXPECT_EQ(arena.take(os, bytes, &p, &d), Arena::Took::kYes) << bytes;
+  if (dirty) *dirty = d;
+  return p;
+}
+
+TEST(LargeArena, FreedNeighboursServeABiggerBlock) {
+  freed_neighbours_serve_a_bigger_block<TestAllocator>();
+}
+
+TEST(LargeArena, ARunIsTheLowestThatFitsAndKnowsWhetherItHeldData) {
+  OsLayer os;
+  Arena arena;
+  bool dirty = true;
+  char* a = take(arena, os, kMiB, &dirty);
+  EXPECT_FALSE(dirty) << "fresh pages read as zero";
+  char* b = take(arena, os, kMiB);
+  char* c = take(arena, os, kMiB);
+  EXPECT_EQ(b, a + kMiB);
+  EXPECT_EQ(c, b + kMiB);
+  arena.give(os, a, kMiB);
+  arena.give(os, c, kMiB);
+  EXPECT_EQ(take(arena, os, kMiB / 2, &dirty), a) << "first fit: the lowest free run";
+  EXPECT_TRUE(dirty);
+  EXPECT_EQ(take(arena, os, kMiB, &dirty), c) << "the half run left at a is too small";
+  EXPECT_EQ(arena.idle_bytes(), kMiB / 2);
+  expect_consistent(arena);
+  arena.release(os);
+}
+
+TEST(LargeArena, ARunGrowsInPlaceOnlyIntoFreePages) {
+  OsLayer os;
+  Arena arena;
+  char* a = take(arena, os, kMiB);
+  char* b = take(arena, os, kMiB);
+  EXPECT_FALSE(arena.grow(os, a, kMiB, 2 * kMiB)) << "b is in the way";
+  arena.give(os, b, kMiB);
+  EXPECT_TRUE(arena.grow(os, a, kMiB, 2 * kMiB)) << "b's pages are free";
+  EXPECT_TRUE(arena.grow(os, a, 2 * kMiB, 3 * kMiB)) << "past the frontier: committed";
+  EXPECT_EQ(arena.live_bytes(), 3 * kMiB);
+  EXPECT_EQ(arena.idle_bytes(), 0u);
+  std::memset(a, 1, 3 * kMiB);
+  expect_consistent(arena);
+  arena.release(os);
+}
+
+TEST(LargeArena, HoldsNamesTheFreePagesOfItsChunksOnly) {
+  OsLayer os;
+  Arena arena;
+  char* a = take(arena, os, kMiB);
+  char* b = take(arena, os, kMiB);
+  arena.give(os, a, kMiB);
+  EXPECT_TRUE(arena.holds(a)) << "a freed block's page";
+  EXPECT_FALSE(arena.holds(b)) << "a live block's page";
+  int local = 0;
+  EXPECT_FALSE(arena.holds(&local)) << "outside every chunk";
+  arena.release(os);
+}
+
+// A live set that swings between 40 MiB and nothing keeps its room: every round takes the same
+// pages again (a fixed 32 MiB bound on idle bytes would purge some at each swing, and each of
+// them would fault again). Once the live set stays small, frees purge the highest pages first.
+TEST(LargeArena, IdleRoomFollowsTheRecentLiveSetAndThenIsPurgedFromTheTop) {
+  OsLayer os;
+  Arena arena;
+  constexpr int kBlocks = 10;
+  std::vector<char*> blocks;
+  for (int round = 0; round < 20; ++round) {
+    const std::uint64_t maps = os.map_calls();
+    blocks.clear();
+    for (int i = 0; i < kBlocks; ++i) {
+      blocks.push_back(take(arena, os, 4 * kMiB));
+      std::memset(blocks.back(), round + 1, kPage);
+    }
+    if (round > 0) {
+      EXPECT_EQ(os.map_calls(), maps) << "round " << round << ": committed again";
+    }
+    for (char* p : blocks) arena.give(os, p, 4 * kMiB);
+    EXPECT_EQ(os.purged_bytes(), 0u) << "round " << round << ": the room of the last peak was purged";
+  }
+  EXPECT_EQ(arena.idle_bytes(), kBlocks * 4 * kMiB);
+  // Page-sized blocks from now on: the recent live set decays, and the idle pages beyond the
+  // bound go, the highest first.
+  for (int i = 0; i < 400; ++i) arena.give(os, take(arena, os, kPage), kPage);
+  EXPECT_GT(os.purged_bytes(), 0u);
+  EXPECT_LE(arena.idle_bytes(), Arena::kIdleMax);
+  EXPECT_EQ(blocks.front()[0], 20) << "the lowest pages keep their data";
+  EXPECT_EQ(blocks.back()[0], 0) << "the highest were purged";
+  expect_consistent(arena);
+  arena.flush(os);
+  EXPECT_EQ(arena.idle_bytes(), 0u);
+  EXPECT_EQ(arena.chunks(), 0u) << "empty chunks are given back at quiescence";
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
+TEST(LargeArena, ACommitFailureLeavesTheArenaAsItWas) {
+  OsLayer os;
+  Arena arena;
+  char* a = take(arena, os, kMiB);
+  os.inject_faults(1, 0);
+  char* p = nullptr;
+  bool dirty;
+  EXPECT_EQ(arena.take(os, 2 * kMiB, &p, &dirty), Arena::Took::kOsFailed);
+  expect_consistent(arena);
+  EXPECT_EQ(arena.live_bytes(), kMiB);
+  EXPECT_EQ(take(arena, os, 2 * kMiB), a + kMiB);
+  arena.release(os);
+}
+
+TEST(LargeArena, PastItsChunksABlockIsMappedAlone) {
+  OsLayer os;
+  Arena arena;
+  // Three 8 MiB runs fit a chunk (its first page is the header).
+  const unsigned runs = Arena::kMaxChunks * 3;
+  for (unsigned i = 0; i < runs; ++i) take(arena, os, Arena::kMaxBlock);
+  EXPECT_EQ(arena.chunks(), Arena::kMaxChunks);
+  char* p = nullptr;
+  bool dirty;
+  EXPECT_EQ(arena.take(os, Arena::kMaxBlock, &p, &dirty), Arena::Took::kNoRoom);
+  expect_consistent(arena);
+  arena.release(os);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
+TEST(LargeArena, AllocatorBlocksShrinkAndGrowWhereTheyLie) {
+  TestAllocator a(small_options());
+  auto* p = static_cast<unsigned char*>(a.malloc(kMiB));
+  void* next = a.malloc(kMiB);
+  for (std::size_t i = 0; i < kMiB; ++i) p[i] = static_cast<unsigned char>(i % 251);
+  a.free(next);
+  EXPECT_EQ(a.realloc(p, 2 * kMiB), p) << "grown into the freed neighbour";
+  EXPECT_EQ(a.realloc(p, 600 << 10), p) << "shrunk below half: the tail's pages go back";
+  for (std::size_t i = 0; i < (600 << 10); ++i) ASSERT_EQ(p[i], i % 251) << i;
+  void* tail = a.malloc(kMiB / 4);
+  EXPECT_GT(tail, static_cast<void*>(p));
+  EXPECT_LT(tail, static_cast<void*>(p + 2 * kMiB)) << "the shrunk tail's pages serve the next block";
+  hak_heap_report r;
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  a.free(tail);
+  a.free(p);
+  a.quiesce();
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.large_live_blocks, 0u);
+}
+
+}  // namespace
+}  // namespace hakmem::test
