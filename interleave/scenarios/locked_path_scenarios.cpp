@@ -360,6 +360,8 @@ void add(const std::string& name, Shape shape, std::uint32_t os_faults, std::str
       "decoy.alloc.pool_release_leaves_blocks", Shape::kPoolRelease, 1,
       "the class gives the superslab back but leaves its blocks listed: the heap check names one",
       true);
+  add<hakmem::ArenaGiveUnlockedQuirk>("decoy.alloc.large_arena_give_unlocked", Shape::kLargeArena, 1,
+                                      "the large arena's free runs without its lock: a data race", true);
   add<hakmem::RegistryInsertUnlockedQuirk>("decoy.alloc.registry_insert_unlocked", Shape::kLargeMove, 1,
                                            "the large registry inserts without its lock: a data race", true);
   add<hakmem::PreforkOrderQuirk>("decoy.alloc.prefork_lock_order", Shape::kForkHandlers, 0,

@@ -101,7 +101,8 @@ INSTANTIATE_TEST_SUITE_P(
                       DecoyCase{"decoy.alloc.pool_purge_list_unlocked", FailureKind::kDataRace},
                       DecoyCase{"decoy.alloc.pool_cache_purge_list_unlocked", FailureKind::kDataRace},
                       DecoyCase{"decoy.alloc.pool_release_leaves_blocks", FailureKind::kInvariant},
-                      DecoyCase{"decoy.alloc.registry_insert_unlocked", FailureKind::kDataRace}),
+                      DecoyCase{"decoy.alloc.registry_insert_unlocked", FailureKind::kDataRace},
+                      DecoyCase{"decoy.alloc.large_arena_give_unlocked", FailureKind::kDataRace}),
     [](const auto& info) {
       return test_name(info.param.scenario);
     });

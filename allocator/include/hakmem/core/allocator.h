@@ -94,6 +94,8 @@ class Allocator {
   void prefork() noexcept;
   void postfork_parent() noexcept;
   void postfork_child() noexcept;
+  // Frees every lock, whoever holds it: the fork child, and teardown (below).
+  void reset_locks() noexcept;
 
   // ---- introspection for tests and the stats API ----
   OsLayer& os() noexcept { return os_; }
@@ -292,7 +294,7 @@ class Allocator {
   SpillSlot spill_[kTinyClassCount];
   PoolClass pool_[kPoolClassCount];
   LargeRegistry<A, !Cfg::Quirks::kRegistryInsertUnlocked> large_;
-  using LargeArenaT = LargeArena<A, Cfg::Quirks::kArenaGiveLeaksPage>;
+  using LargeArenaT = LargeArena<A, typename Cfg::Quirks>;
   LargeArenaT large_arena_;    // blocks up to LargeArena::kMaxBlock
   LargeCache<A> large_cache_;  // mappings of bigger blocks, and of any the arena cannot place
   std::atomic<std::uint64_t> large_sequence_{0};

@@ -42,6 +42,10 @@ Allocator<Cfg>::~Allocator() {
   }
   ThreadSlot& s = Ctx::template slot<Allocator>();
   if (s.instance == this) s = ThreadSlot{};
+  // No thread uses a dying instance, but one abandoned mid-call may still hold a lock (the
+  // interleaving checker leaves its logical threads where a failing run stopped them): the
+  // teardown below takes locks and must not wait for it.
+  reset_locks();
   large_.for_each([&](std::uintptr_t u) {
     auto* hdr = reinterpret_cast<LargeHeader*>(u - sizeof(LargeHeader));
     if (hdr->origin != kArenaOrigin) os_.unmap(hdr->map_base, hdr->map_bytes);
@@ -245,13 +249,18 @@ void Allocator<Cfg>::postfork_parent() noexcept {
 }
 
 template <class Cfg>
+void Allocator<Cfg>::reset_locks() noexcept {
+  large_cache_.lock.reset();
+  large_arena_.lock.reset();
+  large_.lock.reset();
+  arena_lock_.reset();
+  for (auto& p : pool_) p.lock.reset();
+  heaps_lock_.reset();
+}
+
+template <class Cfg>
 void Allocator<Cfg>::postfork_child() noexcept {
-  large_cache_.lock.reset_after_fork();
-  large_arena_.lock.reset_after_fork();
-  large_.lock.reset_after_fork();
-  arena_lock_.reset_after_fork();
-  for (auto& p : pool_) p.lock.reset_after_fork();
-  heaps_lock_.reset_after_fork();
+  reset_locks();
   // Only the forking thread exists in the child. Another thread may have been inside an
   // operation on its own heap when fork() copied memory, so those heaps may be inconsistent:
   // they are retired, never adopted. Their blocks stay valid; frees of them go to their remote

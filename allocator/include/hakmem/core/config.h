@@ -68,6 +68,9 @@ struct NoQuirks {
   // The large arena's free leaves the block's last page marked in use: a page lost at every
   // free. The heap check's recount of the arena's bitmaps must catch it.
   static constexpr bool kArenaGiveLeaksPage = false;
+  // The large arena's free runs without the arena's lock. Its counts are Plain cells, so the
+  // checker's arena scenario must report a data race.
+  static constexpr bool kArenaGiveUnlocked = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -111,6 +114,10 @@ struct FreeLeavesFullSlabUnlistedQuirk : NoQuirks {
 };
 struct ArenaGiveLeaksPageQuirk : NoQuirks {
   static constexpr bool kArenaGiveLeaksPage = true;
+};
+
+struct ArenaGiveUnlockedQuirk : NoQuirks {
+  static constexpr bool kArenaGiveUnlocked = true;
 };
 
 struct PreforkOrderQuirk : NoQuirks {

@@ -18,14 +18,14 @@
 #include <cstdint>
 #include <new>
 
+#include "hakmem/core/config.h"
 #include "hakmem/core/os_layer.h"
 #include "hakmem/core/spinlock.h"
 
 namespace hakmem {
 
-// GiveLeaksPage = true only in a decoy (Quirks::kArenaGiveLeaksPage): a free that leaves the
-// block's last page in use.
-template <class A, bool GiveLeaksPage = false>
+// Quirks: decoys only (kArenaGiveLeaksPage, kArenaGiveUnlocked in config.h).
+template <class A, class Quirks = NoQuirks>
 class LargeArena {
  public:
   static constexpr std::size_t kPage = 4096;
@@ -64,10 +64,10 @@ class LargeArena {
 
   // The run [base, base + bytes) of a block freed, or the tail of one shrunk.
   void give(OsLayer& os, char* base, std::size_t bytes) noexcept {
-    LockGuard g(lock);
+    MaybeLockGuard<SpinLock<A>, !Quirks::kArenaGiveUnlocked> g(lock);
     Chunk& c = *chunk_of(base);
     const unsigned s = page_of(c, base);
-    const unsigned n = static_cast<unsigned>(bytes / kPage) - (GiveLeaksPage ? 1 : 0);
+    const unsigned n = static_cast<unsigned>(bytes / kPage) - (Quirks::kArenaGiveLeaksPage ? 1 : 0);
     set_bits(c.used, s, s + n, false);
     c.used_pages -= n;
     idle_.set(idle_.get() + n * kPage);

@@ -29,8 +29,8 @@ class SpinLock {
     }
   }
   void unlock() noexcept { held_.store(0, std::memory_order_release); }
-  // For fork: the child must not inherit a lock held by a thread that no longer exists.
-  void reset_after_fork() noexcept { held_.store(0, std::memory_order_relaxed); }
+  // For the fork child and teardown: frees a lock whose holder will never release it.
+  void reset() noexcept { held_.store(0, std::memory_order_relaxed); }
 
  private:
   typename A::template Atomic<std::uint32_t> held_{0};
