@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -57,6 +58,26 @@ TEST(Fork, ChildOfABusyProcessAllocatesFreesAndChecksClean) {
   a.quiesce();
   EXPECT_EQ(a.check(&r), 0) << r.first_error;
   EXPECT_EQ(r.tiny_live_blocks + r.pool_live_blocks, 0u);
+}
+
+// Teardown must not wait for a lock: a thread abandoned mid-call (the interleaving checker leaves
+// its logical threads where a failing run stopped them) never releases what it holds. prefork
+// takes every lock, as such threads might; the destructor must still return.
+TEST(Fork, TeardownDoesNotWaitForLocksNobodyWillRelease) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    auto a = std::make_unique<TestAllocator>(small_options());
+    void* blocks[] = {a->malloc(16), a->malloc(4096), a->malloc(std::size_t{1} << 20)};
+    for (void* p : blocks)
+      if (!p) _exit(3);
+    a->prefork();
+    a.reset();
+    _exit(0);
+  }
+  ASSERT_GT(pid, 0);
+  const int status = wait_child(pid, 10, "an allocator destroyed while every lock is held");
+  ASSERT_GE(status, 0) << "the destructor waited for a lock";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }
 
 }  // namespace
