@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hakmem/core/stats.h"
+#include "remote_inbox_checks.h"
 #include "slab_colour_checks.h"
 #include "test_config.h"
 
@@ -130,6 +131,10 @@ TEST(Allocator, BatchedRemoteFreesAreInTransitUntilTheFreerFlushes) {
   r = checked(a);
   EXPECT_EQ(r.tiny_live_blocks, 0u);
   EXPECT_EQ(r.remote_pending, 0u);
+}
+
+TEST(Allocator, RemoteBatchesOnEveryWayReachTheirSlabs) {
+  remote_batches_on_every_way_reach_their_slabs<TestAllocator>();
 }
 
 // Production's context policy leaves out the instance compare: only one instance of such a type

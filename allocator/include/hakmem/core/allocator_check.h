@@ -217,10 +217,10 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     for (unsigned c = 0; c < kTinyClassCount; ++c) check_slab_lists(h, c, on_lists, err);
     for (unsigned c = 0; c < kTinyClassCount; ++c)
       for (std::uint32_t k = 0; k < h->front[c].count; ++k) transit(h->front[c].slots[k], "front cache", c);
-    for (void* p = h->remote.peek_quiescent(); p; p = RemoteList<A>::next(p)) {
+    h->remote.for_each_quiescent([&](void* p) {
       transit(p, "remote list");
       ++r->remote_pending;
-    }
+    });
     std::uint32_t batched = 0;  // gathered remote frees, linked like a remote list
     for (void* p = h->batch.first; batched < h->batch.count; p = RemoteList<A>::next(p), ++batched) {
       transit(p, "remote batch");

@@ -143,7 +143,7 @@ void Allocator<Cfg>::batch_remote(HeapT* h, HeapT* dest, void* p) noexcept {
 template <class Cfg>
 void Allocator<Cfg>::flush_batch(HeapT* h) noexcept {
   auto& b = h->batch;
-  if (b.count) b.dest->remote.push_chain(b.first, b.last);
+  if (b.count) b.dest->remote.push_chain(b.first, b.last, h->batch_way++);
   b = {};
 }
 
@@ -349,16 +349,25 @@ void Allocator<Cfg>::release_slab(HeapT* h, Slab* s) noexcept {
   }
 }
 
+// Takes h's whole inbox and returns the blocks to their slabs, walking the ways' chains side by
+// side so that their cache misses overlap (see remote_inbox.h).
 template <class Cfg>
 std::uint32_t Allocator<Cfg>::drain_remote(HeapT* h) noexcept {
-  void* p = h->remote.take_all();
+  constexpr unsigned kWays = decltype(h->remote)::kWays;
+  void* cur[kWays];
+  if (!h->remote.take_all(cur)) return 0;
+  if constexpr (Cfg::Quirks::kDrainSkipsLastWay) cur[kWays - 1] = nullptr;  // deliberately wrong (test-only)
   std::uint32_t n = 0;
-  while (p) {
-    void* next = RemoteList<A>::next(p);
-    SuperslabHeader* ss = superslab_of(p);
-    slab_free(h, slab_of(ss, p), p);
-    p = next;
-    ++n;
+  for (bool more = true; more;) {
+    more = false;
+    for (unsigned i = 0; i < kWays; ++i) {
+      void* p = cur[i];
+      if (!p) continue;
+      cur[i] = RemoteList<A>::next(p);
+      more |= cur[i] != nullptr;
+      slab_free(h, slab_of(superslab_of(p), p), p);
+      ++n;
+    }
   }
   if constexpr (TraceT::kOn)
     if (n) trace_.record({Ev::kRemoteDrain, Path::kRemote, 0, 0, 0, n, 0, 0});

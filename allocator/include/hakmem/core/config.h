@@ -71,6 +71,10 @@ struct NoQuirks {
   // The large arena's free runs without the arena's lock. Its counts are Plain cells, so the
   // checker's arena scenario must report a data race.
   static constexpr bool kArenaGiveUnlocked = false;
+  // The owner's drain takes every way of its remote inbox but walks all but the last: a
+  // collection that misses a batch. Its blocks are lost (neither free nor in transit); the heap
+  // check must count them as live.
+  static constexpr bool kDrainSkipsLastWay = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -114,6 +118,10 @@ struct FreeLeavesFullSlabUnlistedQuirk : NoQuirks {
 };
 struct ArenaGiveLeaksPageQuirk : NoQuirks {
   static constexpr bool kArenaGiveLeaksPage = true;
+};
+
+struct DrainSkipsLastWayQuirk : NoQuirks {
+  static constexpr bool kDrainSkipsLastWay = true;
 };
 
 struct ArenaGiveUnlockedQuirk : NoQuirks {

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "hakmem/core/remote_list.h"
+#include "hakmem/core/remote_inbox.h"
 #include "hakmem/core/size_classes.h"
 #include "hakmem/core/superslab.h"
 
@@ -118,8 +118,9 @@ struct Heap {
   bool retired = false;  // owned by a thread that a fork() left behind: never adopted
   std::uint32_t id = 0;
   std::uint32_t map_bytes = 0;
+  std::uint32_t batch_way = 0;  // the inbox way this heap's next remote batch goes to
   // Other threads push here; keep it off the owner's hot cache lines.
-  alignas(64) RemoteList<A> remote;
+  alignas(64) RemoteInbox<A> remote;
 
   Front& front_at(std::uint32_t offset) noexcept {
     return *reinterpret_cast<Front*>(reinterpret_cast<char*>(front) + offset);
