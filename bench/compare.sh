@@ -13,7 +13,9 @@ usage: $(basename "$0") [--suite S] [--reps N] [--long] [--build-dir DIR] [--all
   --suite S         seed | programs | real | all | none, or a comma list (default all):
                       seed      the seed's random_mixed (1 and 2 threads, mid, large) and cross_thread
                       programs  bench/programs/: tight_loop(_mt), larson, prodcons, thread_churn,
-                                false_sharing scratch/thrash, large_churn, string_builder
+                                false_sharing scratch/thrash, large_churn, string_builder, and
+                                the peers' shapes: handoff_* (xmalloc-test), large_buffers
+                                (malloc-large)
                       real      bench/real/real.sh: redis, sqlite, python, xz, lua
                       none      no timed runs (with --callgrind: only that)
   --reps N          repetitions per (allocator, benchmark); medians are reported (default 3: all
@@ -35,7 +37,7 @@ if [[ "${1:-}" == "--ab" ]]; then
   exec "$(dirname "${BASH_SOURCE[0]}")/ab_telemetry.sh" "$@"
 fi
 
-all_allocators=(hakmem glibc mimalloc jemalloc tcmalloc)
+all_allocators=(hakmem glibc mimalloc jemalloc tcmalloc tbbmalloc)
 reps="" scale=1 build="$BENCH_ROOT/build/release" only="" suites="seed,programs,real" out="" callgrind=0
 while (($#)); do
   case "$1" in
@@ -76,6 +78,7 @@ declare -A lib=(
   [mimalloc]="$libdir/libmimalloc.so.2"
   [jemalloc]="$libdir/libjemalloc.so.2"
   [tcmalloc]="$libdir/libtcmalloc_minimal.so.4"
+  [tbbmalloc]="$libdir/libtbbmalloc_proxy.so.2"  # TBB's scalable allocator: its proxy replaces malloc
 )
 allocators=()
 for a in "${all_allocators[@]}"; do
@@ -118,6 +121,16 @@ if [[ ",$suites," == *,programs,* ]]; then
   add programs false_sharing_thrash "$bin/bench_false_sharing --mode thrash --ops $((3000000 * scale))"
   add programs large_churn "$bin/bench_large_churn --ops $((6000 * scale))"
   add programs string_builder "$bin/bench_string_builder --ops $((1000000 * scale))"
+  # Shapes of the peers' suites. Batch hand-off (xmalloc-test): 1 and 2 producer/consumer pairs,
+  # batches of 100, 1000 and 10,000 blocks of 8..512 B, every free remote.
+  for pairs in 1 2; do
+    for batch in 100 1000 10000; do
+      add programs "handoff_${pairs}p_b${batch}" "$bin/bench_prodcons --ops $((3000000 * scale)) --producers $pairs --consumers $pairs --batch $batch --ring $((batch >= 10000 ? 16 : 64)) --min-size 16 --max-size 512"
+    done
+  done
+  add programs handoff_mid "$bin/bench_prodcons --ops $((500000 * scale)) --batch 1000 --ring 16 --min-size 1024 --max-size 16384"
+  # malloc-large: 20 live value-initialised buffers of 5..25 MiB, each op replaces one.
+  add programs large_buffers "$bin/bench_large_buffers --ops $((200 * scale))"
 fi
 if [[ ",$suites," == *,real,* ]]; then
   for p in $("$real" list); do add real "$p" "$real run $p $inputs"; done

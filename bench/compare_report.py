@@ -166,7 +166,8 @@ def chart(path, rows, gms, allocators):
     import matplotlib.pyplot as plt
 
     others = [a for a in allocators if a != "hakmem"]
-    colors = dict(zip(["glibc", "mimalloc", "jemalloc", "tcmalloc"], ["#7f7f7f", "#1f77b4", "#2ca02c", "#d62728"]))
+    colors = dict(zip(["glibc", "mimalloc", "jemalloc", "tcmalloc", "tbbmalloc"],
+                      ["#7f7f7f", "#1f77b4", "#2ca02c", "#d62728", "#9467bd"]))
     groups = chart_groups(rows, gms)
     bar_h = 0.8 / max(1, len(others))
     fig, ax = plt.subplots(figsize=(10, 0.22 * len(groups) * max(3, len(others)) + 1.5))

@@ -7,7 +7,7 @@ packages=(
   clang llvm libclang-rt-14-dev          # libFuzzer, sanitizers, llvm-cov/llvm-profdata
   libgtest-dev librapidcheck-dev libbenchmark-dev
   libboost-context-dev relacy-dev
-  libmimalloc2.0 libjemalloc2 libtcmalloc-minimal4   # allocators to compare against
+  libmimalloc2.0 libjemalloc2 libtcmalloc-minimal4 libtbbmalloc2   # allocators to compare against
   sqlite3 redis-server redis-tools                   # real programs for the LD_PRELOAD check
   lua5.4 xz-utils                                    # bench/real/: more real programs
   shellcheck zip                                     # ci/lint.sh; .clusterfuzzlite/build.sh
