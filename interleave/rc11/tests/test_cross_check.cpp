@@ -32,6 +32,13 @@ std::vector<std::pair<std::string, Program>> extra_programs() {
       {"wrc_rmw",
        B().thread().store("x", 1, rel).thread().fetch_add("x", 1, rlx, "a").store("y", 1, rel)
            .thread().load("y", acq, "b").load("x", rlx, "c").build()},
+      {"sb3_sc_cycle",
+       B().thread().store("x", 1, sc).load("y", sc, "a").thread().store("y", 1, sc).load("z", sc, "b")
+           .thread().store("z", 1, sc).load("x", sc, "c").build()},
+      // Bigger: brute visits 5^4 rf x 4! mo = 15000 candidates; dpor prunes as it grows.
+      {"four_writers_read_back",
+       B().thread().store("x", 1, rlx).load("x", rlx, "a").thread().store("x", 2, rel).load("x", acq, "b")
+           .thread().store("x", 3, sc).load("x", sc, "c").thread().store("x", 4, rlx).load("x", acq, "d").build()},
   };
 }
 
