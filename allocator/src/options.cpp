@@ -1,6 +1,7 @@
 #include "hakmem/core/options.h"
 
 #include <cstdlib>
+#include <ctime>
 
 #include "hakmem/core/fatal.h"
 
@@ -28,8 +29,16 @@ bool Options::parse_uint(const char* s, std::uint64_t lo, std::uint64_t hi, std:
   return true;
 }
 
+std::uint64_t monotonic_coarse_ms() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000000;
+}
+
 Options Options::from_env() noexcept {
   Options o;
+  o.clock_ms = monotonic_coarse_ms;
+  o.superslab_cache = kProductionSuperslabCache;
   // getenv does not allocate, so this is safe inside the first malloc.
   auto flag = [](const char* name, bool* out) {
     if (const char* v = std::getenv(name))
@@ -47,6 +56,16 @@ Options Options::from_env() noexcept {
     std::uint64_t b;
     if (!parse_uint(v, 0, std::uint64_t{64} << 20, &b)) fatal_config("HAKMEM_POOL_CACHE_BYTES", v, "an integer 0..67108864");
     o.pool_cache_bytes = static_cast<std::size_t>(b);
+  }
+  if (const char* v = std::getenv("HAKMEM_SUPERSLAB_CACHE")) {
+    std::uint64_t n;
+    if (!parse_uint(v, 0, 1024, &n)) fatal_config("HAKMEM_SUPERSLAB_CACHE", v, "an integer 0..1024");
+    o.superslab_cache = static_cast<std::uint32_t>(n);
+  }
+  if (const char* v = std::getenv("HAKMEM_PURGE_DELAY_MS")) {
+    std::uint64_t ms;
+    if (!parse_uint(v, 0, 3600000, &ms)) fatal_config("HAKMEM_PURGE_DELAY_MS", v, "an integer 0..3600000");
+    o.purge_delay_ms = static_cast<std::uint32_t>(ms);
   }
   return o;
 }

@@ -207,6 +207,7 @@ class Allocator {
   bool reserve_arena() noexcept;
   SuperslabHeader* acquire_superslab(SsKind kind) noexcept;
   void release_superslab(SuperslabHeader* ss) noexcept;
+  void purge_warm_superslabs(bool all) noexcept;  // under arena_lock_
   std::uintptr_t arena_top() const noexcept { return top_.load(std::memory_order_acquire); }
 
   // pool (allocator_pool.h)
@@ -288,8 +289,9 @@ class Allocator {
   std::size_t reservation_bytes_ = 0;
   typename A::template Atomic<std::uintptr_t> top_{0};  // bytes of the arena in use
   SpinLock<A> arena_lock_;
-  SuperslabHeader* free_superslabs_ = nullptr;
-  std::uint32_t committed_free_ = 0;  // free superslabs whose data is still committed
+  SuperslabHeader* free_superslabs_ = nullptr;  // free, data decommitted
+  SuperslabHeader* warm_superslabs_ = nullptr;  // free, data committed; newest first
+  std::uint32_t committed_free_ = 0;  // superslabs on the warm list
 
   SpillSlot spill_[kTinyClassCount];
   PoolClass pool_[kPoolClassCount];

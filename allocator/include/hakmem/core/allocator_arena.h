@@ -1,6 +1,8 @@
 // The arena: one reservation cut into superslabs. New superslabs come from the bump top; a
 // released superslab keeps its header page committed (so stray frees into it can be diagnosed)
-// and goes on a free list, its data decommitted unless a few are kept warm (opt_.superslab_cache).
+// and goes on one of two free lists: warm (data still committed, newest first, at most
+// opt_.superslab_cache of them, each for at most opt_.purge_delay_ms when there is a clock) or
+// cold (data decommitted). Acquires take warm ones first: their pages need no fault.
 #pragma once
 
 namespace hakmem {
@@ -21,15 +23,15 @@ bool Allocator<Cfg>::reserve_arena() noexcept {
 template <class Cfg>
 SuperslabHeader* Allocator<Cfg>::acquire_superslab(SsKind kind) noexcept {
   LockGuard g(arena_lock_);
-  SuperslabHeader* ss = free_superslabs_;
+  purge_warm_superslabs(false);
+  SuperslabHeader* ss = warm_superslabs_;
   if (ss) {
-    if (!ss->data_committed) {
-      if (!os_.commit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes))
-        return nullptr;
-      ss->data_committed = true;
-    } else {
-      --committed_free_;
-    }
+    warm_superslabs_ = ss->next;
+    --committed_free_;
+  } else if ((ss = free_superslabs_) != nullptr) {
+    if (!os_.commit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes))
+      return nullptr;
+    ss->data_committed = true;
     free_superslabs_ = ss->next;
   } else {
     const std::uintptr_t top = top_.load(std::memory_order_relaxed);
@@ -53,12 +55,6 @@ void Allocator<Cfg>::release_superslab(SuperslabHeader* ss) noexcept {
   LockGuard g(arena_lock_);
   ss->kind = SsKind::kFree;
   ss->owner = nullptr;
-  const bool keep_warm = committed_free_ < opt_.superslab_cache;
-  if (keep_warm)
-    ++committed_free_;
-  else
-    os_.decommit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes);
-  ss->data_committed = keep_warm;
   ss->slabs_used = 0;
   ss->pool_class = kNoClass;  // a pool superslab's: its blocks are gone with it
   ss->pool_carved.store(0, std::memory_order_relaxed);
@@ -68,8 +64,40 @@ void Allocator<Cfg>::release_superslab(SuperslabHeader* ss) noexcept {
     s.carved.store(0, std::memory_order_relaxed);
     s.carved_bytes.store(0, std::memory_order_relaxed);
   }
-  ss->next = free_superslabs_;
-  free_superslabs_ = ss;
+  purge_warm_superslabs(false);
+  if (committed_free_ < opt_.superslab_cache) {
+    ++committed_free_;
+    ss->released_ms = opt_.clock_ms ? opt_.clock_ms() : 0;
+    ss->next = warm_superslabs_;
+    warm_superslabs_ = ss;
+  } else {
+    os_.decommit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes);
+    ss->data_committed = false;
+    ss->next = free_superslabs_;
+    free_superslabs_ = ss;
+  }
+}
+
+// Decommits the warm superslabs released purge_delay_ms or longer ago (all of them if `all`) and
+// moves them to the cold list. The warm list is newest first, so the expired ones are its tail.
+// Without a clock only `all` purges: the decision then never depends on timing.
+template <class Cfg>
+void Allocator<Cfg>::purge_warm_superslabs(bool all) noexcept {
+  if (Cfg::Quirks::kNoWarmPurge || (!all && !opt_.clock_ms)) return;  // the quirk: deliberately wrong (test-only)
+  const std::uint64_t now = all ? 0 : opt_.clock_ms();
+  SuperslabHeader** link = &warm_superslabs_;
+  while (*link && !all && now - (*link)->released_ms < opt_.purge_delay_ms) link = &(*link)->next;
+  SuperslabHeader* ss = *link;
+  *link = nullptr;
+  while (ss) {
+    SuperslabHeader* next = ss->next;
+    os_.decommit(reinterpret_cast<char*>(ss) + kHeaderBytes, kSuperslabSize - kHeaderBytes);
+    ss->data_committed = false;
+    ss->next = free_superslabs_;
+    free_superslabs_ = ss;
+    --committed_free_;
+    ss = next;
+  }
 }
 
 template <class Cfg>

@@ -160,6 +160,9 @@ void Allocator<Cfg>::quiesce() noexcept {
     if (h == self || h->orphaned) flush_heap(h);
   for (HeapT* h = all_heaps_; h; h = h->next_all)
     if (h == self || h->orphaned) drain_remote(h);
+  // A quiet program gives back the superslabs it keeps warm for reuse.
+  LockGuard ga(arena_lock_);
+  purge_warm_superslabs(true);
 }
 
 // ---- background drainer ----

@@ -75,6 +75,9 @@ struct NoQuirks {
   // collection that misses a batch. Its blocks are lost (neither free nor in transit); the heap
   // check must count them as live.
   static constexpr bool kDrainSkipsLastWay = false;
+  // The arena never decommits its warm superslabs, neither after the purge delay nor at
+  // quiesce(): an idle program keeps their memory. The superslab cache tests must catch it.
+  static constexpr bool kNoWarmPurge = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -118,6 +121,10 @@ struct FreeLeavesFullSlabUnlistedQuirk : NoQuirks {
 };
 struct ArenaGiveLeaksPageQuirk : NoQuirks {
   static constexpr bool kArenaGiveLeaksPage = true;
+};
+
+struct NoWarmPurgeQuirk : NoQuirks {
+  static constexpr bool kNoWarmPurge = true;
 };
 
 struct DrainSkipsLastWayQuirk : NoQuirks {

@@ -100,6 +100,7 @@ struct SuperslabHeader {
   SuperslabHeader* empty_next = nullptr;
   bool empty_listed = false;
   std::uint32_t check_listed = 0;  // scratch of the heap check (quiescent only)
+  std::uint64_t released_ms = 0;   // when it went on the arena's warm list (Options::clock_ms)
 };
 static_assert(sizeof(SuperslabHeader) <= kHeaderBytes, "superslab header fits its page");
 static_assert(offsetof(SuperslabHeader, slabs) % 64 == 0, "slab records start on a cache line");
