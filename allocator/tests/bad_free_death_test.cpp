@@ -83,6 +83,36 @@ TEST(Options, MalformedEnvironmentValuesAreFatalWithAClearMessage) {
         Options::from_env();
       },
       "invalid HAKMEM_POOL_CACHE_BYTES='67108865': expected an integer 0..67108864");
+  EXPECT_DEATH(
+      {
+        setenv("HAKMEM_SUPERSLAB_CACHE", "1025", 1);
+        Options::from_env();
+      },
+      "invalid HAKMEM_SUPERSLAB_CACHE='1025': expected an integer 0..1024");
+  EXPECT_DEATH(
+      {
+        setenv("HAKMEM_PURGE_DELAY_MS", "10ms", 1);
+        Options::from_env();
+      },
+      "invalid HAKMEM_PURGE_DELAY_MS='10ms': expected an integer 0..3600000");
+}
+
+// Production keeps superslabs warm on a real clock; the environment sets how many and how long.
+TEST(Options, WarmSuperslabsComeFromTheEnvironment) {
+  Options o = Options::from_env();
+  EXPECT_EQ(o.superslab_cache, kProductionSuperslabCache);
+  EXPECT_EQ(o.purge_delay_ms, 50u);
+  ASSERT_NE(o.clock_ms, nullptr);
+  const std::uint64_t t0 = o.clock_ms();
+  EXPECT_GE(o.clock_ms(), t0) << "the clock is monotonic";
+  setenv("HAKMEM_SUPERSLAB_CACHE", "0", 1);
+  setenv("HAKMEM_PURGE_DELAY_MS", "3600000", 1);
+  o = Options::from_env();
+  EXPECT_EQ(o.superslab_cache, 0u);
+  EXPECT_EQ(o.purge_delay_ms, 3600000u);
+  unsetenv("HAKMEM_SUPERSLAB_CACHE");
+  unsetenv("HAKMEM_PURGE_DELAY_MS");
+  EXPECT_EQ(Options().clock_ms, nullptr) << "tests and the checker get no clock unless they set one";
 }
 
 TEST(Options, PoolCacheBytesComesFromTheEnvironment) {
