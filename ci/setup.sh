@@ -13,6 +13,7 @@ packages=(
   lua5.4 xz-utils                                    # bench/real/: more real programs
   shellcheck zip                                     # ci/lint.sh; .clusterfuzzlite/build.sh
   valgrind python3-matplotlib                        # bench/ab_telemetry.sh: callgrind, chart
+  pkg-config dpkg-dev file                           # ci/packaging_check.sh: consumers, CPack DEB (dpkg-shlibdeps)
 )
 missing=()
 for p in "${packages[@]}"; do
