@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.." || exit 2
 presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=(release asan-ubsan tsan)
 jobs=${MATRIX_JOBS:-2}
-read -r -a labels <<<"${MATRIX_LABELS:-unit stress property interleave equivalence fuzz-regression sanitizer}"
+read -r -a labels <<<"${MATRIX_LABELS:-unit stress property interleave equivalence fuzz-regression sanitizer packaging}"
 columns=("${labels[@]}" other)
 root=${MATRIX_BUILD_ROOT:-build}
 logdir=$root/matrix-logs

@@ -41,3 +41,18 @@ and hakmem-equivalence (telemetry equivalence over the compile-flag masks).")
 
 include(CPack)
 
+# ---- ctest, label packaging: ci/packaging_check.sh installs and packages this build tree ------
+# Release builds without a sanitizer only (a sanitized libhakmem.so is not what users install;
+# the expected lists name hakmemTargets-release.cmake). RUN_SERIAL: it compiles the consumers
+# and runs hakmem-stress, which would disturb the timed tests beside it.
+if(HAKMEM_SANITIZER STREQUAL "" AND CMAKE_BUILD_TYPE STREQUAL "Release"
+   AND TARGET hakmem-stress AND TARGET interleave-replay AND TARGET hakmem-equivalence)
+  add_test(NAME packaging.install_check
+           COMMAND bash ${PROJECT_SOURCE_DIR}/ci/packaging_check.sh --build-dir ${CMAKE_BINARY_DIR})
+  set_tests_properties(packaging.install_check PROPERTIES LABELS packaging TIMEOUT 900 RUN_SERIAL TRUE)
+  # Teeth: against lists with a file left out and one too many, the contents check must fail.
+  hakmem_add_decoy_test(packaging.decoy_contents packaging
+                        bash ${PROJECT_SOURCE_DIR}/ci/packaging_check.sh --build-dir ${CMAKE_BINARY_DIR}
+                        --contents-only --expected ${PROJECT_SOURCE_DIR}/ci/packaging/decoy)
+  set_tests_properties(packaging.decoy_contents PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
+endif()
