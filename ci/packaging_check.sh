@@ -227,9 +227,10 @@ check "installed hakmem-stress --target=system under LD_PRELOAD of the installed
 
 # ---- 3. the packages installed --------------------------------------------------------------
 [ "$(id -u)" = 0 ] || die "dpkg -i needs root (CI runs as root); rerun as root, or with --contents-only"
-# One packaging check at a time on this machine: the packages are machine-wide.
-exec 9>/var/lock/hakmem-packaging-check.lock
-flock -w 900 9 || die "another packaging check held /var/lock/hakmem-packaging-check.lock for 15 minutes"
+# One packaging check at a time on this machine: the packages are machine-wide. (/tmp: a
+# container may have no /run/lock.)
+exec 9>/tmp/hakmem-packaging-check.lock
+flock -w 900 9 || die "another packaging check held /tmp/hakmem-packaging-check.lock for 15 minutes"
 for p in "${packages[@]}"; do
   if dpkg-query -W "$p" >/dev/null 2>&1; then
     die "$p is known to dpkg already (installed, or its config left); this check would purge it (dpkg -P ${packages[*]} first)"
