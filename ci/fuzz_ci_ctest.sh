@@ -4,6 +4,7 @@
 #
 #   ci/fuzz_ci_ctest.sh PRESET gcc|clang [JUNIT_FILE]
 # e.g. ci/fuzz_ci_ctest.sh asan-ubsan gcc build/junit.xml
+case ${1:-} in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac  # the header above
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 preset=${1:?preset (release, clang-release, asan-ubsan, tsan, fuzz, ...)} compiler=${2:-default}

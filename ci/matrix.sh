@@ -8,13 +8,14 @@
 # (build in ROOT/<preset> instead of the preset's build/<preset>).
 # Sanitizer runtime options are exported here (same as the test presets: halt on the first
 # error), so the tests halt whether or not ctest is run through a preset.
+case ${1:-} in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac  # the header above
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
 presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=(release asan-ubsan tsan)
 jobs=${MATRIX_JOBS:-2}
-read -r -a labels <<<"${MATRIX_LABELS:-unit stress property interleave equivalence fuzz-regression sanitizer}"
+read -r -a labels <<<"${MATRIX_LABELS:-unit stress property interleave equivalence fuzz-regression sanitizer packaging}"
 columns=("${labels[@]}" other)
 root=${MATRIX_BUILD_ROOT:-build}
 logdir=$root/matrix-logs

@@ -11,6 +11,7 @@
 # the command that reruns this shard, and the first sanitizer report lines. Exit status is the
 # soak's. The build is the caller's job:
 #   cmake --preset tsan && cmake --build build/tsan --target hakmem-stress -j2
+case ${1:-} in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac  # the header above
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 workload=${1:?workload (hakmem-stress --list)} seed=${2:?seed}

@@ -8,6 +8,7 @@
 #   env PRESET (default tsan), STRESS_THREADS, STRESS_SEED, STRESS_TARGET as for stress_campaign.sh
 # The build is the caller's job:
 #   cmake --preset tsan && cmake --build build/tsan --target hakmem-stress -j2
+case ${1:-} in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac  # the header above
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${1:-${NIGHTLY_SECONDS:-600}}

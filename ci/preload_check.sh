@@ -10,6 +10,7 @@
 # The work_* functions are called indirectly (run_one passes "work_$name" to bash -c by name),
 # which shellcheck cannot see: it would call all of their commands unreachable.
 # shellcheck disable=SC2317
+case ${1:-} in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac  # the header above
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

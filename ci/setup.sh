@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package the project needs. Idempotent: installs only what is missing,
 # and runs apt-get update only when something is.
+case ${1:-} in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac  # the header above
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache git python3
@@ -12,6 +13,7 @@ packages=(
   lua5.4 xz-utils                                    # bench/real/: more real programs
   shellcheck zip                                     # ci/lint.sh; .clusterfuzzlite/build.sh
   valgrind python3-matplotlib                        # bench/ab_telemetry.sh: callgrind, chart
+  pkg-config dpkg-dev file                           # ci/packaging_check.sh: consumers, CPack DEB (dpkg-shlibdeps)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,7 @@
 #   env STRESS_TARGET       hakmem (default) or system (then LD_PRELOAD picks the allocator)
 # The build is the caller's job:
 #   cmake --preset release && cmake --build build/release --target hakmem-stress -j2
+case ${1:-} in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac  # the header above
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 preset=${PRESET:-release}

@@ -3,6 +3,7 @@
 # label under every preset of the per-push gate, printing one table (preset x label) and ending
 # with "N passed, N failed".
 # Usage: bash ci/test.sh [preset ...]   (default: release asan-ubsan tsan msan)
+case ${1:-} in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac  # the header above
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh

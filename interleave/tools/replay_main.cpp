@@ -14,14 +14,20 @@
 
 namespace {
 
-int usage() {
+// --help prints it to stdout and succeeds; a usage error prints it to stderr (exit 2).
+int usage(std::FILE* f = stderr, int status = 2) {
   std::fputs(
       "usage: interleave-replay --list\n"
       "       interleave-replay --test NAME --schedule STRING [--weak]\n"
       "       interleave-replay --test NAME --explore [--strategy dfs|random|pct] [--seed N]\n"
-      "                         [--runs N] [--depth D] [--bound B] [--weak]\n",
-      stderr);
-  return 2;
+      "                         [--runs N] [--depth D] [--bound B] [--weak]\n"
+      "  --list       the scenarios, [decoy] marks the deliberately broken ones\n"
+      "  --schedule   replay the schedule a failure printed\n"
+      "  --explore    search new schedules with a strategy (default: the scenario's own)\n"
+      "  --weak       turn on the weak-memory tier\n"
+      "exit status: 0 no failure, 1 the checker reported a failure, 2 bad arguments\n",
+      f);
+  return status;
 }
 
 }  // namespace
@@ -35,6 +41,7 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
     const char* v = nullptr;
+    if (a == "--help" || a == "-h") return usage(stdout, 0);
     if (a == "--list") list = true;
     else if (a == "--explore") explore_mode = true;
     else if (a == "--weak") weak_memory = true;

@@ -21,6 +21,18 @@ struct Args {
   bool quirk = false;
 };
 
+void usage(std::FILE* f, const char* argv0) {
+  std::fprintf(f,
+               "usage: %s [--masks A-B] [--seed S] [--workloads N] [--ops N] [--quirk]\n"
+               "  --masks A-B    telemetry masks to compare with the all-off trace (default 0-511)\n"
+               "  --seed S       first random workload seed (default 1, or HAKMEM_SEED)\n"
+               "  --workloads N  random workloads per mask (default 4)\n"
+               "  --ops N        operations per random workload (default 600)\n"
+               "  --quirk        run the Phase 28 decoy instead: it must report a mismatch\n"
+               "exit status: 0 every mask equivalent, 1 a mismatch or a silent flag, 2 bad arguments\n",
+               argv0);
+}
+
 Args parse(int argc, char** argv) {
   Args a;
   if (const char* s = std::getenv("HAKMEM_SEED")) a.seed = std::strtoull(s, nullptr, 0);
@@ -40,8 +52,11 @@ Args parse(int argc, char** argv) {
       ++i;
     } else if (!std::strcmp(argv[i], "--quirk")) {
       a.quirk = true;
+    } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+      usage(stdout, argv[0]);
+      std::exit(0);
     } else {
-      std::fprintf(stderr, "usage: %s [--masks A-B] [--seed S] [--workloads N] [--ops N] [--quirk]\n", argv[0]);
+      usage(stderr, argv[0]);
       std::exit(2);
     }
   }
