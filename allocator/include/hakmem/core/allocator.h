@@ -17,6 +17,7 @@
 #include "hakmem/core/heap.h"
 #include "hakmem/core/large_arena.h"
 #include "hakmem/core/large_cache.h"
+#include "hakmem/core/huge_cache.h"
 #include "hakmem/core/large_registry.h"
 #include "hakmem/core/options.h"
 #include "hakmem/core/os_layer.h"
@@ -257,6 +258,7 @@ class Allocator {
   LargeHeader* validate_large(const void* p, const char* op) noexcept;
   [[noreturn]] void fatal_not_large(const char* op, const void* p) noexcept;
   void flush_large_cache() noexcept;
+  std::uint64_t huge_now() const noexcept { return opt_.clock_ms ? opt_.clock_ms() : HugeCache<A>::kNoClock; }
   void give_large_range(const LargeHeader* hdr) noexcept;
   bool arena_realloc(LargeHeader* hdr, std::size_t bytes) noexcept;
   // A new OS mapping's name for the large cache: its first block's sequence, never kFreshOrigin.
@@ -299,6 +301,7 @@ class Allocator {
   using LargeArenaT = LargeArena<A, typename Cfg::Quirks>;
   LargeArenaT large_arena_;    // blocks up to LargeArena::kMaxBlock
   LargeCache<A> large_cache_;  // mappings of bigger blocks, and of any the arena cannot place
+  HugeCache<A> huge_cache_;    // mappings too big for the large cache, kept for the purge delay
   std::atomic<std::uint64_t> large_sequence_{0};
 
   SpinLock<A> heaps_lock_;

@@ -53,6 +53,7 @@ Allocator<Cfg>::~Allocator() {
   large_.release(os_);
   large_arena_.release(os_);
   large_cache_.flush(os_);
+  huge_cache_.flush(os_);
   for (HeapT* h = all_heaps_; h;) {
     HeapT* next = h->next_all;
     os_.unmap(h, h->map_bytes);
@@ -239,10 +240,12 @@ void Allocator<Cfg>::prefork() noexcept {
   large_.lock.lock();
   large_arena_.lock.lock();
   large_cache_.lock.lock();
+  huge_cache_.lock.lock();
 }
 
 template <class Cfg>
 void Allocator<Cfg>::postfork_parent() noexcept {
+  huge_cache_.lock.unlock();
   large_cache_.lock.unlock();
   large_arena_.lock.unlock();
   large_.lock.unlock();
@@ -253,6 +256,7 @@ void Allocator<Cfg>::postfork_parent() noexcept {
 
 template <class Cfg>
 void Allocator<Cfg>::reset_locks() noexcept {
+  huge_cache_.lock.reset();
   large_cache_.lock.reset();
   large_arena_.lock.reset();
   large_.lock.reset();

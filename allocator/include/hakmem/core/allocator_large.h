@@ -24,10 +24,12 @@ void* Allocator<Cfg>::large_alloc(std::size_t size, std::size_t align, bool zero
   if (took == Took::kOsFailed) return fail(ENOMEM);
   if (took == Took::kNoRoom) {
     range.origin = kFreshOrigin;
-    recycled = large_cache_.take(os_, bytes, &range);
+    recycled = bytes > LargeCache<A>::kMaxMapping ? huge_cache_.take(os_, bytes, &range, huge_now(), opt_.purge_delay_ms)
+                                                   : large_cache_.take(os_, bytes, &range);
     if (!recycled) {
       if ((range.base = static_cast<char*>(os_.map(bytes))) == nullptr) return fail(ENOMEM);
       range.bytes = bytes;
+      if (bytes > LargeCache<A>::kMaxMapping) huge_cache_.note_mapped(bytes);
     }
   }
   char* const base = range.base;
@@ -63,7 +65,7 @@ LargeHeader* Allocator<Cfg>::validate_large(const void* p, const char* op) noexc
 template <class Cfg>
 void Allocator<Cfg>::fatal_not_large(const char* op, const void* p) noexcept {
   const char* hdr = static_cast<const char*>(p) - sizeof(LargeHeader);
-  if (large_arena_.holds(hdr) || large_cache_.holds(hdr))
+  if (large_arena_.holds(hdr) || large_cache_.holds(hdr) || huge_cache_.holds(hdr))
     fatal_bad_pointer(op, p, "double free (large block already freed; its pages are free or cached)");
   fatal_bad_pointer(op, p, "not allocated by hakmem (or already freed)");
 }
@@ -83,6 +85,8 @@ void Allocator<Cfg>::give_large_range(const LargeHeader* hdr) noexcept {
   const LargeRange r{static_cast<char*>(hdr->map_base), hdr->map_bytes, hdr->origin};
   if (r.origin == kArenaOrigin) {
     large_arena_.give(os_, r.base, r.bytes);
+  } else if (r.bytes > LargeCache<A>::kMaxMapping) {
+    huge_cache_.give(os_, r, huge_now(), opt_.purge_delay_ms);
   } else {
     large_cache_.give(os_, r);
   }
@@ -170,6 +174,7 @@ template <class Cfg>
 void Allocator<Cfg>::flush_large_cache() noexcept {
   large_arena_.flush(os_);
   large_cache_.flush(os_);
+  huge_cache_.flush(os_);
 }
 
 }  // namespace hakmem

@@ -30,7 +30,7 @@ struct Options {
   // count above or quiesce(). Tests and the checker keep it null (or inject their own) so that
   // every run decides alike; production uses a coarse monotonic clock.
   std::uint64_t (*clock_ms)() noexcept = nullptr;
-  std::uint32_t purge_delay_ms = 50;
+  std::uint32_t purge_delay_ms = 1000;  // also how long the huge cache keeps a mapping (huge_cache.h)
   // First size of the large-block registry (a power of two). Not read from the environment:
   // tests shrink it so a few blocks reach the table's growth, a path that meets OS failures.
   std::size_t large_registry_slots = 512;
