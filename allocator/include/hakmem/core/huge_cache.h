@@ -36,7 +36,7 @@ class HugeCache {
   // A range of at least `bytes` (a multiple of the page size) into *out, or false. A grown range
   // is a new mapping: out->origin = kFreshOrigin.
   bool take(OsLayer& os, std::size_t bytes, LargeRange* out, std::uint64_t now, std::uint32_t delay) noexcept {
-    Entry e;
+    Entry e{};
     LargeRange expired[kEntries];
     unsigned n_expired = 0;
     bool cut = false;
