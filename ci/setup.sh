@@ -12,6 +12,7 @@ packages=(
   lua5.4 xz-utils                                    # bench/real/: more real programs
   shellcheck zip                                     # ci/lint.sh; .clusterfuzzlite/build.sh
   valgrind python3-matplotlib                        # bench/ab_telemetry.sh: callgrind, chart
+  python3-clang-14 libclang-14-dev                   # ci/mutation/: clang's parser finds the sites
 )
 missing=()
 for p in "${packages[@]}"; do
