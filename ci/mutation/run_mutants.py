@@ -30,14 +30,19 @@ def unit_commands(build_dir):
     """The gtest binaries behind the build's `unit` tests (decoys excluded)."""
     out = subprocess.run(["ctest", "--test-dir", build_dir, "-L", "unit", "-LE", "decoy",
                           "--show-only=json-v1"], check=True, capture_output=True, text=True)
-    exes = []
+    exes, cmds = set(), []
     for t in json.loads(out.stdout).get("tests", []):
         exe = t.get("command", [None])[0]
         if exe and exe not in exes:
-            exes.append(exe)
-    if not exes:
+            exes.add(exe)
+            # The test's ENVIRONMENT (the preload tests' LD_PRELOAD) goes along, as env(1) args.
+            env = [v for p in t.get("properties", []) if p["name"] == "ENVIRONMENT"
+                   for v in p["value"]]
+            cmds.append((["env"] + env if env else []) + [exe, "--gtest_fail_fast",
+                                                          "--gtest_brief=1"])
+    if not cmds:
         raise SystemExit("run_mutants: no unit tests in %s (built?)" % build_dir)
-    return [[e, "--gtest_fail_fast", "--gtest_brief=1"] for e in exes]
+    return cmds
 
 
 def run_one(cmds, mutant_id, timeout):
