@@ -14,6 +14,7 @@ packages=(
   shellcheck zip                                     # ci/lint.sh; .clusterfuzzlite/build.sh
   valgrind python3-matplotlib                        # bench/ab_telemetry.sh: callgrind, chart
   pkg-config dpkg-dev file                           # ci/packaging_check.sh: consumers, CPack DEB (dpkg-shlibdeps)
+  python3-clang-14 libclang-14-dev                   # ci/mutation/: clang's parser finds the sites
 )
 missing=()
 for p in "${packages[@]}"; do
