@@ -1,5 +1,9 @@
-// DECOY: a remote inbox whose take-all drops its last way (the collection misses a batch): the
-// blocks there never reach the owner. The checker must report invariant 5.
+// DECOYS: a remote inbox whose take-all drops its last way (the collection misses a batch): the
+// blocks there never reach the owner, and the checker must report invariant 5. And one whose
+// second take-all leaves way 0 for the next (blocks arrive once, but late): that drain then
+// misses frees made before it began, which the sequentially consistent runs must report. (A
+// take begins when its thread reaches it; the second begins right after the first reads the
+// last way, so a push that ends before it landed on way 0 after the first took that way.)
 #include "decoy_registry.h"
 #include "hakmem/core/remote_inbox.h"
 #include "interleave/checked_atomics.h"
@@ -17,10 +21,30 @@ class InboxSkipsAWay : public hakmem::RemoteInbox<CheckedAtomics, 2> {
   }
 };
 
+class InboxDefersAWay : public hakmem::RemoteInbox<CheckedAtomics, 2> {
+ public:
+  bool take_all(void* (&heads)[kWays]) noexcept {
+    const bool any = RemoteInbox::take_all(heads);
+    if (++calls_ == 2 && heads[0]) {  // BUG: the second take-all puts way 0's chain back for the next
+      void* last = heads[0];
+      while (next(last)) last = next(last);
+      push_chain(heads[0], last, 0);
+      heads[0] = nullptr;
+    }
+    return any;
+  }
+
+ private:
+  unsigned calls_ = 0;
+};
+
 [[maybe_unused]] const bool registered = [] {
   add("decoy.inbox_skips_a_way",
       [](const std::string& n) { return std::make_unique<InboxTest<InboxSkipsAWay>>(n, InboxScript{2, 1, 0, 1}); },
       "remote inbox whose drain skips a way: blocks pushed there are lost", false);
+  add("decoy.inbox_defers_a_way",
+      [](const std::string& n) { return std::make_unique<InboxTest<InboxDefersAWay>>(n, InboxScript{2, 1, 0, 2}); },
+      "remote inbox whose drain leaves a way for later: a drain misses frees made before it", false);
   return true;
 }();
 

@@ -5,7 +5,15 @@
 //
 // Checked: the owner's walk reads each link as a Plain cell (a missing release/acquire is a
 // data race); every block reaches the owner exactly once (invariant 5: a way skipped or a
-// chain cut loses blocks); the history of pushes and takes is linearizable as a bag.
+// chain cut loses blocks); and, in sequentially consistent runs, every push that finished before
+// a take began is in that take or an earlier one (a drain sees every free made before it started).
+//
+// Not checked, because it does not hold: that a take is one atomic snapshot (the bag
+// linearizability that RemoteTest checks for a single list). The take exchanges the ways one
+// after another, so it may return a push to way 1 that began after a push to way 0 had
+// finished, without the latter. The checker found exactly that history (PCT, schedule
+// 0.2x2.1x2.0x2 of remote.inbox.2p.3t) when this scenario still asked for a snapshot. Nothing
+// in the allocator needs one: each way alone is a RemoteList, linearizable as a bag (remote.*).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -13,7 +21,6 @@
 
 #include "block_pool.h"
 #include "interleave/checker.h"
-#include "interleave/linearizability.h"
 
 namespace interleave {
 
@@ -37,7 +44,8 @@ class InboxTest : public Test {
     inbox_.~Inbox();
     new (&inbox_) Inbox();
     for (int& r : received_) r = 0;
-    history_.clear();
+    clock_ = adds_ = takes_ = 0;
+    delivered_ = 0;
   }
 
   void thread(int t) override {
@@ -50,14 +58,12 @@ class InboxTest : public Test {
       void* first = pool_.block(id);
       void* last = pool_.block(id + 1);
       Inbox::link_of(first).set(reinterpret_cast<std::uintptr_t>(last));
-      const int op = history_.invoke(t, History::Kind::kAdd, 3ull << id);
       inbox_.push_chain(first, last, static_cast<std::uint32_t>(t + i));
-      history_.respond(op);
+      pushed(3ull << id);
     }
     for (int i = 0; i < s_.singles_each; ++i, ++id) {
-      const int op = history_.invoke(t, History::Kind::kAdd, 1ull << id);
       inbox_.push(pool_.block(id));
-      history_.respond(op);
+      pushed(1ull << id);
     }
   }
 
@@ -67,15 +73,28 @@ class InboxTest : public Test {
     for (int i = 0; i < total; ++i)
       check(received_[i] == 1, "every remote-freed block reaches the owner exactly once (invariant 5)",
             pool_.block(i));
-    std::string why;
-    if (!history_.check(&why, weak_memory())) report(FailureKind::kLinearizability, why, &inbox_);
+    // Under the weak tier a push that finished earlier in the interleaving need not happen
+    // before the take (nothing synchronizes them), and the take's relaxed emptiness check may
+    // still read an older head: the block then waits for the next drain. So real-time order
+    // binds only in sequentially consistent runs, as in History::check.
+    if (weak_memory()) return;
+    for (int k = 0; k < takes_; ++k)
+      for (int a = 0; a < adds_; ++a)
+        if (add_[a].finished < take_[k].began && (add_[a].items & ~take_[k].delivered))
+          report(FailureKind::kLinearizability,
+                 "a drain missed blocks whose push finished before it began (take " + std::to_string(k) +
+                     ", push " + std::to_string(a) + ")",
+                 &inbox_);
   }
 
  private:
   int per_producer() const { return 2 * s_.chains_each + s_.singles_each; }
 
-  void take(int t) {
-    const int op = history_.invoke(t, History::Kind::kTakeAll);
+  // Test-side clock of begins and ends (fibers switch only at atomics, so plain counts suffice).
+  void pushed(std::uint64_t items) { add_[adds_++] = {items, ++clock_}; }
+
+  void take(int) {
+    const int began = ++clock_;
     std::uint64_t got = 0;
     void* cur[Inbox::kWays];
     int guard = 0;
@@ -86,7 +105,7 @@ class InboxTest : public Test {
           if (!p) continue;
           const int id = pool_.id_of(p);
           check(id >= 0 && ++guard <= BlockPool<32>::kBlocks, "the inbox holds only pushed blocks", p);
-          if (id < 0) return history_.respond(op, got);
+          if (id < 0) return;
           check(!(got >> id & 1), "a take returns each block once", p);
           got |= 1ull << id;
           ++received_[id];
@@ -95,7 +114,8 @@ class InboxTest : public Test {
         }
       }
     }
-    history_.respond(op, got);
+    delivered_ |= got;
+    take_[takes_++] = {began, delivered_};
   }
 
   std::string name_;
@@ -103,7 +123,18 @@ class InboxTest : public Test {
   BlockPool<32> pool_;
   Inbox inbox_;
   int received_[32] = {};
-  History history_;
+  struct Add {
+    std::uint64_t items;
+    int finished;
+  };
+  struct Take {
+    int began;
+    std::uint64_t delivered;  // by this take and the ones before it
+  };
+  Add add_[32] = {};
+  Take take_[8] = {};
+  int clock_ = 0, adds_ = 0, takes_ = 0;
+  std::uint64_t delivered_ = 0;
 };
 
 }  // namespace interleave
