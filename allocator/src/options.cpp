@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <type_traits>
 
 #include "hakmem/core/fatal.h"
 
@@ -47,26 +48,17 @@ Options Options::from_env() noexcept {
   flag("HAKMEM_BG_SPILL", &o.bg_spill);
   flag("HAKMEM_POOL_V2_ENABLED", &o.pool_v2);
   flag("HAKMEM_STATS_DUMP", &o.stats_dump);
-  if (const char* v = std::getenv("HAKMEM_BG_SPILL_TARGET")) {
-    std::uint64_t t;
-    if (!parse_uint(v, 1, 1048576, &t)) fatal_config("HAKMEM_BG_SPILL_TARGET", v, "an integer 1..1048576");
-    o.spill_target = static_cast<std::uint32_t>(t);
-  }
-  if (const char* v = std::getenv("HAKMEM_POOL_CACHE_BYTES")) {
-    std::uint64_t b;
-    if (!parse_uint(v, 0, std::uint64_t{64} << 20, &b)) fatal_config("HAKMEM_POOL_CACHE_BYTES", v, "an integer 0..67108864");
-    o.pool_cache_bytes = static_cast<std::size_t>(b);
-  }
-  if (const char* v = std::getenv("HAKMEM_SUPERSLAB_CACHE")) {
-    std::uint64_t n;
-    if (!parse_uint(v, 0, 1024, &n)) fatal_config("HAKMEM_SUPERSLAB_CACHE", v, "an integer 0..1024");
-    o.superslab_cache = static_cast<std::uint32_t>(n);
-  }
-  if (const char* v = std::getenv("HAKMEM_PURGE_DELAY_MS")) {
-    std::uint64_t ms;
-    if (!parse_uint(v, 0, 3600000, &ms)) fatal_config("HAKMEM_PURGE_DELAY_MS", v, "an integer 0..3600000");
-    o.purge_delay_ms = static_cast<std::uint32_t>(ms);
-  }
+  auto number = [](const char* name, std::uint64_t lo, std::uint64_t hi, const char* expected, auto* out) {
+    if (const char* v = std::getenv(name)) {
+      std::uint64_t n;
+      if (!parse_uint(v, lo, hi, &n)) fatal_config(name, v, expected);
+      *out = static_cast<std::remove_pointer_t<decltype(out)>>(n);
+    }
+  };
+  number("HAKMEM_BG_SPILL_TARGET", 1, 1048576, "an integer 1..1048576", &o.spill_target);
+  number("HAKMEM_POOL_CACHE_BYTES", 0, std::uint64_t{64} << 20, "an integer 0..67108864", &o.pool_cache_bytes);
+  number("HAKMEM_SUPERSLAB_CACHE", 0, 1024, "an integer 0..1024", &o.superslab_cache);
+  number("HAKMEM_PURGE_DELAY_MS", 0, 3600000, "an integer 0..3600000", &o.purge_delay_ms);
   return o;
 }
 
