@@ -59,4 +59,10 @@ EXPORT void* memalign(size_t align, size_t n) {
   return do_memalign(align, n);
 }
 EXPORT void* valloc(size_t n) { return do_memalign(page(), n); }
-EXPORT void* pvalloc(size_t n) { return do_memalign(page(), (n + page() - 1) & ~(page() - 1)); }
+EXPORT void* pvalloc(size_t n) {
+  if (n > (size_t)PTRDIFF_MAX) { /* rounding up to a page would wrap to 0 */
+    errno = ENOMEM;
+    return NULL;
+  }
+  return do_memalign(page(), (n + page() - 1) & ~(page() - 1));
+}

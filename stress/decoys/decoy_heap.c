@@ -39,6 +39,7 @@ static void* map(size_t n) {
 
 /* Returns the raw user pointer of a block of at least n bytes. */
 static char* raw_alloc(size_t n) {
+  if (n > (size_t)PTRDIFF_MAX - kHeader - 4096) return NULL; /* the rounding below would wrap */
   if (n > class_size(kClasses - 1)) {
     const size_t len = (n + kHeader + 4095) & ~(size_t)4095;
     char* base = map(len);
@@ -131,7 +132,9 @@ void* dh_realloc(void* p, size_t n) {
 
 void* dh_memalign_skewed(size_t align, size_t n, size_t skew) {
   if (align <= 16 && skew == 0) return dh_malloc(n);
-  char* raw = raw_alloc(n + align + skew + kHeader);
+  size_t total;
+  const int wraps = __builtin_add_overflow(n, align + skew + kHeader, &total);
+  char* raw = wraps ? NULL : raw_alloc(total);
   if (!raw) {
     errno = ENOMEM;
     return NULL;
