@@ -9,16 +9,27 @@
 //
 // Built with HAKMEM_FUZZ_DECOY the memalign adapter forgets to round alignments up.
 //
+// HAKMEM_FUZZ_TARGET=system runs the same checks against the process's malloc (glibc, or what
+// LD_PRELOAD put in place; common/system_malloc.h) instead. There the hakmem-only steps are
+// skipped (OS fault injection, pool v2, flush, quiesce, the final heap check and live counts)
+// and five hakmem/glibc habits are relaxed to what POSIX/C allow: realloc(p, 0) may return a block,
+// aligned_alloc/memalign with a non-power-of-two alignment may fail, and requests of 2^46 ..
+// PTRDIFF_MAX bytes may be served (overcommit) or fail with ENOMEM; posix_memalign may set errno, pvalloc(0) may
+// give less than a page (glibc).
+//
 // Input: one op byte (op % 12 selects the call) followed by its operands; see the switch.
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <type_traits>
 
 #include "common/byte_reader.h"
 #include "common/c_api_adapter.h"
 #include "common/fail.h"
 #include "common/instance.h"
 #include "common/pattern.h"
+#include "common/system_malloc.h"
 #include "hakmem/core/allocator.h"
 
 namespace {
@@ -35,12 +46,15 @@ struct Block {
   std::uint32_t tag = 0;
 };
 
+template <class A>
 struct Run {
-  Alloc* a = nullptr;
+  static constexpr bool kSystem = std::is_same_v<A, hakmem::fuzz::SystemMalloc>;
+  A* a = nullptr;
   Block slots[kSlots];
   unsigned long step = 0;
   std::uint32_t next_tag = 1;
   bool faults_armed = false;
+  bool may_fail = false;  // system: this op's request may fail with ENOMEM (see impossible())
 
   [[noreturn]] void fail(const char* invariant, const void* p, const char* detail = "") {
     hakmem::fuzz::fail(kTarget, invariant, p, 0, step, detail);
@@ -59,6 +73,20 @@ struct Run {
     }
   }
   static bool huge(std::size_t n) { return n > (std::size_t{1} << 46); }
+  // A request that must fail. hakmem: anything huge. system: only beyond PTRDIFF_MAX; a huge
+  // request below it may be served or fail with ENOMEM (noted in may_fail).
+  bool impossible(std::size_t n) {
+    if (kSystem && huge(n) && n <= PTRDIFF_MAX) {
+      may_fail = true;
+      return false;
+    }
+    return huge(n);
+  }
+  static std::size_t pow2_at_least(std::size_t al) {
+    std::size_t pow2 = 1;
+    while (pow2 < al) pow2 <<= 1;
+    return pow2;
+  }
   static std::size_t alignment(ByteReader& in) {
     const std::uint8_t b = in.u8();
     if (b & 0x80) return b & 0x7F;          // anything, mostly not a power of two
@@ -93,7 +121,7 @@ struct Run {
   // A call returned NULL: only impossible requests, or any request while faults are armed.
   void expect_failure(void* p, bool impossible, int err, const char* call) {
     if (p) fail(impossible ? "an impossible request must fail" : "unreachable", p, call);
-    if (!impossible && !faults_armed) fail("invariant 8: a valid request succeeds when the OS does", nullptr, call);
+    if (!impossible && !faults_armed && !may_fail) fail("invariant 8: a valid request succeeds when the OS does", nullptr, call);
     if (errno != (impossible ? err : ENOMEM)) fail("a failed request sets errno as POSIX says", nullptr, call);
   }
   // Common tail of every allocating call.
@@ -108,11 +136,12 @@ struct Run {
     const std::uint8_t op = in.u8();
     const unsigned s = in.u8() % kSlots;
     errno = 0;
+    may_fail = false;
     switch (op % 12) {
       case 0: {
         release(s);
         const std::size_t n = size(in);
-        result(s, a->malloc(n), n, 16, huge(n), ENOMEM, "malloc");
+        result(s, a->malloc(n), n, 16, impossible(n), ENOMEM, "malloc");
         break;
       }
       case 1:
@@ -142,23 +171,30 @@ struct Run {
         release(s);
         const std::size_t al = alignment(in), n = size(in);
         const bool bad = al == 0 || (al & (al - 1)) != 0;
-        result(s, a->aligned_alloc(al, n), n, al, bad || huge(n), bad ? EINVAL : ENOMEM, "aligned_alloc");
+        void* p = a->aligned_alloc(al, n);
+        if (kSystem && bad) {  // C17: an unsupported alignment fails; glibc < 2.38 rounds it up
+          if (p && !impossible(n)) adopt(s, p, n, pow2_at_least(al), "aligned_alloc");
+          else if (p) fail("an impossible request must fail", p, "aligned_alloc");
+          break;
+        }
+        result(s, p, n, al, bad || impossible(n), bad ? EINVAL : ENOMEM, "aligned_alloc");
         break;
       }
       case 6: {
         release(s);
         const std::size_t al = alignment(in), n = size(in);
         const bool bad = al < sizeof(void*) || (al & (al - 1)) != 0;
+        const bool imp = impossible(n);
         void* out = &slots;  // a sentinel: must be left alone on failure
         errno = 1234;
         const int rc = a->posix_memalign(&out, al, n);
-        if (errno != 1234) fail("posix_memalign leaves errno alone", nullptr);
+        if (!kSystem && errno != 1234) fail("posix_memalign leaves errno alone", nullptr);  // POSIX: may set it
         if (rc == 0) {
-          if (bad || huge(n)) fail("posix_memalign rejects bad alignments and impossible sizes", out);
+          if (bad || imp) fail("posix_memalign rejects bad alignments and impossible sizes", out);
           adopt(s, out, n, al, "posix_memalign");
         } else {
           if (out != &slots) fail("a failing posix_memalign leaves *out alone", out);
-          if (rc != (bad ? EINVAL : ENOMEM) || (!bad && !huge(n) && !faults_armed))
+          if (rc != (bad ? EINVAL : ENOMEM) || (!bad && !imp && !may_fail && !faults_armed))
             fail("posix_memalign returns EINVAL for bad alignments, ENOMEM only when out of memory", nullptr);
         }
         break;
@@ -166,22 +202,23 @@ struct Run {
       case 7: {  // memalign: a non-power-of-two alignment rounds up
         release(s);
         const std::size_t al = alignment(in), n = size(in);
-        std::size_t pow2 = 1;
-        while (pow2 < al) pow2 <<= 1;
-        result(s, hakmem::fuzz::memalign(*a, al, n), n, pow2, huge(n), ENOMEM, "memalign");
+        const std::size_t pow2 = pow2_at_least(al);
+        void* p = hakmem::fuzz::memalign(*a, al, n);
+        if (kSystem && pow2 != al && !p) break;  // a glibc extension: others may refuse it
+        result(s, p, n, pow2, impossible(n), ENOMEM, "memalign");
         break;
       }
       case 8: {
         release(s);
         const std::size_t n = size(in);
-        result(s, hakmem::fuzz::valloc(*a, n), n, hakmem::fuzz::kPage, huge(n), ENOMEM, "valloc");
+        result(s, hakmem::fuzz::valloc(*a, n), n, hakmem::fuzz::kPage, impossible(n), ENOMEM, "valloc");
         break;
       }
       case 9: {  // pvalloc: usable covers the size rounded up to whole pages (one page for 0)
         release(s);
         const std::size_t n = size(in);
         const std::size_t pages = n > SIZE_MAX - 4096 ? n : ((n + 4095) & ~std::size_t{4095});
-        result(s, hakmem::fuzz::pvalloc(*a, n), pages ? pages : 4096, hakmem::fuzz::kPage, huge(n), ENOMEM, "pvalloc");
+        result(s, hakmem::fuzz::pvalloc(*a, n), pages ? pages : (kSystem ? 0 : 4096), hakmem::fuzz::kPage, impossible(n), ENOMEM, "pvalloc");
         break;
       }
       case 10:  // write every usable byte (invariant 3); neighbours are checked when freed
@@ -214,16 +251,22 @@ struct Run {
       p = a->realloc(old.p, n);
     }
     if (old.p && n == 0 && !overflow) {  // glibc: realloc(p, 0) frees p and returns NULL
+      if (kSystem && p) {  // C17: or returns a block, as for a new request of 0 bytes
+        slots[s] = Block{};
+        adopt(s, p, 0, 16, array ? "reallocarray" : "realloc");
+        return;
+      }
       expect(p == nullptr, "realloc(p, 0) frees p and returns NULL", p);
       slots[s] = Block{};
       return;
     }
+    const bool imp = impossible(n);
     if (!p) {  // p must be untouched
-      expect_failure(p, overflow || huge(n), ENOMEM, array ? "reallocarray" : "realloc");
+      expect_failure(p, overflow || imp, ENOMEM, array ? "reallocarray" : "realloc");
       if (old.p) check_intact(old);
       return;
     }
-    if (overflow || huge(n)) fail("an impossible realloc must fail", p);
+    if (overflow || imp) fail("an impossible realloc must fail", p);
     // The old contents, up to the smaller size, moved with the block (the first KiB is
     // checked: large blocks carry the pattern only at their edges).
     std::size_t keep = old.p ? (n < old.usable ? n : old.usable) : 0;
@@ -235,6 +278,9 @@ struct Run {
   }
 
   void maintenance(std::uint8_t b) {
+    if constexpr (!kSystem) maintain_hakmem(b);
+  }
+  void maintain_hakmem(std::uint8_t b) {
     switch (b % 6) {
       case 0: a->os().inject_faults(1 + b / 6 % 4, 0); faults_armed = true; break;
       case 1: a->os().inject_faults(0, 2 + b / 6 % 3); faults_armed = true; break;
@@ -248,27 +294,50 @@ struct Run {
 
 hakmem::fuzz::Instance<Alloc> g_instance;
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+template <class A>
+void run_input(A& alloc, const std::uint8_t* data, std::size_t size) {
   ByteReader in(data, size);
-  Run r;
-  r.a = &g_instance.fresh(hakmem::fuzz::fuzz_options());
+  Run<A> r;
+  r.a = &alloc;
   while (!in.empty()) {
     ++r.step;
     r.op(in);
   }
   // Invariant 8: once the OS recovers, requests succeed again.
-  r.a->os().inject_faults(0, 0);
+  if constexpr (!Run<A>::kSystem) r.a->os().inject_faults(0, 0);
   r.faults_armed = false;
   ++r.step;
   r.release(0);
   r.result(0, r.a->malloc(100), 100, 16, false, 0, "malloc after faults");
   for (unsigned s = 0; s < kSlots; ++s) r.release(s);
-  r.a->quiesce();
-  hak_heap_report rep;
-  if (r.a->check(&rep) != 0) r.fail("heap check after quiescence", nullptr, rep.first_error);
-  if (rep.tiny_live_blocks || rep.pool_live_blocks || rep.large_live_blocks)
-    r.fail("invariant 4: every freed block comes back (zero live after quiesce)", nullptr);
+  if constexpr (!Run<A>::kSystem) {
+    r.a->quiesce();
+    hak_heap_report rep;
+    if (r.a->check(&rep) != 0) r.fail("heap check after quiescence", nullptr, rep.first_error);
+    if (rep.tiny_live_blocks || rep.pool_live_blocks || rep.large_live_blocks)
+      r.fail("invariant 4: every freed block comes back (zero live after quiesce)", nullptr);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (hakmem::fuzz::target_choice() == hakmem::fuzz::Target::kSystem) {
+    static const bool announced = [] {
+      std::fprintf(stderr,
+                   "api fuzzer: target system (the process's malloc). Skipped, hakmem only: OS fault "
+                   "injection (inv. 8), pool v2, flush, quiesce, heap check, zero live after quiesce "
+                   "(inv. 4). Relaxed: realloc(p, 0) may return a block; aligned_alloc/memalign with a "
+                   "non-power-of-two alignment may fail; 2^46..PTRDIFF_MAX bytes may be served; "
+                   "posix_memalign may set errno; pvalloc(0) may "
+                   "give less than a page.\n");
+      return true;
+    }();
+    (void)announced;
+    hakmem::fuzz::SystemMalloc sys;
+    run_input(sys, data, size);
+    return 0;
+  }
+  run_input(g_instance.fresh(hakmem::fuzz::fuzz_options()), data, size);
   return 0;
 }
