@@ -122,7 +122,11 @@ struct Run {
   void expect_failure(void* p, bool impossible, int err, const char* call) {
     if (p) fail(impossible ? "an impossible request must fail" : "unreachable", p, call);
     if (!impossible && !faults_armed && !may_fail) fail("invariant 8: a valid request succeeds when the OS does", nullptr, call);
-    if (errno != (impossible ? err : ENOMEM)) fail("a failed request sets errno as POSIX says", nullptr, call);
+    if (const int got = errno, want = impossible ? err : ENOMEM; got != want) {
+      char d[96];
+      std::snprintf(d, sizeof d, "%s: errno %d, expected %d", call, got, want);
+      fail("a failed request sets errno as POSIX says", nullptr, d);
+    }
   }
   // Common tail of every allocating call.
   void result(unsigned s, void* p, std::size_t requested, std::size_t align, bool impossible, int err, const char* call) {
