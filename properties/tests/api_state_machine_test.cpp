@@ -2,16 +2,23 @@
 // op language; the executor checks invariants 1-3 on its result, and after every command all
 // live blocks' contents and the heap check (invariants 4-6). Counterexamples shrink to a short
 // op list; rapidcheck prints the seed and a RC_PARAMS="reproduce=..." string.
+//
+// ApiStateMachine.ProcessMalloc drives the process's malloc instead (glibc, or what LD_PRELOAD
+// put in place; hakmem_ops/process_malloc.h) when HAKMEM_PROPERTY_TARGET=system, and is skipped
+// otherwise. There the heap check and the hakmem-only commands (flush, spill drain, pool v2,
+// thread exit) are skipped; the other checks are the same.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
 
 #include <array>
+#include <cstdio>
 #include <ostream>
 
 #include "hakmem_ops/decode.h"
 #include "hakmem_ops/executor.h"
+#include "hakmem_ops/process_malloc.h"
 
 namespace hakmem_ops {
 namespace {
@@ -126,6 +133,14 @@ using AllFlags = hakmem::Allocator<hakmem::Config<hakmem::kAllFlagsMask, hakmem:
 
 RC_GTEST_PROP(ApiStateMachine, AllFlagsOff, ()) { check_api_state_machine<Plain>(); }
 RC_GTEST_PROP(ApiStateMachine, AllFlagsOn, ()) { check_api_state_machine<AllFlags>(); }
+
+TEST(ApiStateMachine, ProcessMalloc) {
+  if (!process_malloc_selected()) GTEST_SKIP() << "HAKMEM_PROPERTY_TARGET=system drives the process's malloc";
+  std::fprintf(stderr, "ApiStateMachine.ProcessMalloc: target system (the process's malloc). Skipped, hakmem "
+                       "only: heap check (inv. 4-6), OS faults (inv. 8), flush, spill drain, pool v2, "
+                       "thread exit.\n");
+  EXPECT_TRUE(rc::check("the process's malloc against the model", [] { check_api_state_machine<ProcessMalloc>(); }));
+}
 
 }  // namespace
 }  // namespace hakmem_ops
