@@ -15,7 +15,8 @@ usage: $(basename "$0") [--suite S] [--reps N] [--long] [--build-dir DIR] [--all
                       programs  bench/programs/: tight_loop(_mt), larson, prodcons, thread_churn,
                                 false_sharing scratch/thrash, large_churn, string_builder, and
                                 the peers' shapes: handoff_* (xmalloc-test), large_buffers
-                                (malloc-large)
+                                (malloc-large), rptest, glibc_simple(_thread),
+                                glibc_thread_{1,2}t
                       real      bench/real/real.sh: redis, sqlite, python, xz, lua
                       none      no timed runs (with --callgrind: only that)
   --reps N          repetitions per (allocator, benchmark); medians are reported (default 3: all
@@ -23,7 +24,7 @@ usage: $(basename "$0") [--suite S] [--reps N] [--long] [--build-dir DIR] [--all
   --long            10x the operations of seed and programs (not real) and, unless --reps says
                     otherwise, 11 reps (tens of minutes)
   --build-dir DIR   where bin/bench_* and lib/libhakmem.so live (default build/release)
-  --allocators LIST subset of: hakmem,glibc,mimalloc,jemalloc,tcmalloc (default all; ratios need
+  --allocators LIST subset of: hakmem,glibc,mimalloc,jemalloc,tcmalloc,tbbmalloc (default all; ratios need
                     hakmem, the RSS ratio needs mimalloc)
   --out DIR         results directory: medians.tsv, geomean.tsv, results.json, compare.png, raw/
                     (default: a new temporary directory, printed at the end)
@@ -49,8 +50,8 @@ while (($#)); do
     --long) scale=10 ;;
     --build-dir) [[ -n "${2:-}" ]] || die_usage "--build-dir needs a directory"; build=$2; shift ;;
     --allocators)
-      [[ "${2:-}" =~ ^(hakmem|glibc|mimalloc|jemalloc|tcmalloc)(,(hakmem|glibc|mimalloc|jemalloc|tcmalloc))*$ ]] ||
-        die_usage "--allocators needs a comma-separated subset of hakmem,glibc,mimalloc,jemalloc,tcmalloc"
+      [[ "${2:-}" =~ ^(hakmem|glibc|mimalloc|jemalloc|tcmalloc|tbbmalloc)(,(hakmem|glibc|mimalloc|jemalloc|tcmalloc|tbbmalloc))*$ ]] ||
+        die_usage "--allocators needs a comma-separated subset of hakmem,glibc,mimalloc,jemalloc,tcmalloc,tbbmalloc"
       only=",$2,"; shift ;;
     --out) [[ -n "${2:-}" ]] || die_usage "--out needs a directory"; out=$2; shift ;;
     --callgrind) callgrind=1 ;;
@@ -131,6 +132,13 @@ if [[ ",$suites," == *,programs,* ]]; then
   add programs handoff_mid "$bin/bench_prodcons --ops $((500000 * scale)) --batch 1000 --ring 16 --min-size 1024 --max-size 16384"
   # malloc-large: 20 live value-initialised buffers of 5..25 MiB, each op replaces one.
   add programs large_buffers "$bin/bench_large_buffers --ops $((200 * scale))"
+  # rptest: phases of 1..4 threads churning 16 B..8 KiB blocks, 20% of the frees remote.
+  add programs rptest "$bin/bench_rptest --ops $((4000000 * scale))"
+  # glibc's bench-malloc-simple (main thread and a second thread) and bench-malloc-thread.
+  add programs glibc_simple "$bin/bench_glibc_simple --ops $((40000000 * scale))"
+  add programs glibc_simple_thread "$bin/bench_glibc_simple --ops $((40000000 * scale)) --thread 1"
+  add programs glibc_thread_1t "$bin/bench_glibc_thread --ops $((10000000 * scale))"
+  add programs glibc_thread_2t "$bin/bench_glibc_thread --ops $((10000000 * scale)) --threads 2"
 fi
 if [[ ",$suites," == *,real,* ]]; then
   for p in $("$real" list); do add real "$p" "$real run $p $inputs"; done
