@@ -159,10 +159,11 @@ TEST(FrontCache, FreedBlocksOfFullSlabsAreFoundAgain) { freed_blocks_of_full_sla
 // overflow (the thread trades blocks both ways), and never beyond kFrontCapacityMax.
 TEST(FrontCache, CapacityDoublesAtAnOverflowAfterARefillUpToItsMaximum) {
   TestAllocator a(small_options());
-  constexpr unsigned c = tiny_class_of(256);  // 64 slots first, 256 at most
+  constexpr unsigned c = tiny_class_of(256);  // 64 slots first, 1024 at most
+  static_assert(16 * kFrontCapacity[c] == kFrontCapacityMax[c]);
   std::vector<void*> blocks;
   auto round = [&] {
-    for (int i = 0; i < 400; ++i) blocks.push_back(a.malloc(256));
+    for (std::uint32_t i = 0; i < kFrontCapacityMax[c] + 100; ++i) blocks.push_back(a.malloc(256));
     for (void* p : blocks) a.free(p);
     blocks.clear();
   };
@@ -173,20 +174,50 @@ TEST(FrontCache, CapacityDoublesAtAnOverflowAfterARefillUpToItsMaximum) {
   round();
   EXPECT_EQ(a.front_capacity(c), 4 * kFrontCapacity[c]);
   round();
+  EXPECT_EQ(a.front_capacity(c), kFrontCapacityMax[c] / 2);
+  round();
   EXPECT_EQ(a.front_capacity(c), kFrontCapacityMax[c]);
-  static_assert(4 * kFrontCapacity[c] == kFrontCapacityMax[c]);
+  round();
+  EXPECT_EQ(a.front_capacity(c), kFrontCapacityMax[c]) << "never beyond the maximum";
   EXPECT_EQ(a.front_capacity(0), kFrontCapacity[0]) << "other classes keep theirs";
+}
+
+// The growth budget: what a heap's caches grow by, in bytes of blocks, is kFrontGrowthBytes at
+// most, shared by its classes first come first served. The classes of 640..1024 B grown to their
+// maxima take 1.5 MiB, the 512 B class nearly all the rest, and the 384 B class finds none left.
+TEST(FrontCache, GrowthStopsWhereTheHeapsBudgetEnds) {
+  TestAllocator a(small_options());
+  std::vector<void*> blocks;
+  auto round = [&](std::size_t size, std::uint32_t n) {
+    for (std::uint32_t i = 0; i < n; ++i) blocks.push_back(a.malloc(size));
+    for (void* p : blocks) a.free(p);
+    blocks.clear();
+  };
+  std::size_t grown = 0;
+  for (std::size_t size : {1024, 896, 768, 640, 512, 448, 384}) {
+    const unsigned c = tiny_class_of(size);
+    for (int r = 0; r < 8; ++r) round(size, kFrontCapacityMax[c] + 100);
+    grown += std::size_t{a.front_capacity(c) - kFrontCapacity[c]} * kTinySizes[c];
+  }
+  EXPECT_LE(grown, kFrontGrowthBytes);
+  EXPECT_GT(grown + 1024 * 512, kFrontGrowthBytes) << "the budget, not the maxima, stopped the growth";
+  EXPECT_LT(a.front_capacity(tiny_class_of(384)), kFrontCapacityMax[tiny_class_of(384)]);
 }
 
 TEST(FrontCache, TheCapacityDivisorScalesFirstAndMaximumCapacities) {
   Options o = small_options();
   o.front_capacity_divisor = 2;
   TestAllocator a(o);
-  std::vector<void*> blocks;
-  for (int i = 0; i < 200; ++i) blocks.push_back(a.malloc(1024));
   constexpr unsigned c = tiny_class_of(1024);
-  EXPECT_EQ(a.front_capacity(c), kFrontCapacity[c] / 2);
-  for (void* p : blocks) a.free(p);
+  std::vector<void*> blocks;
+  for (int round = 0; round < 8; ++round) {
+    for (std::uint32_t i = 0; i < kFrontCapacityMax[c]; ++i) blocks.push_back(a.malloc(1024));
+    if (round == 0) {
+      EXPECT_EQ(a.front_capacity(c), kFrontCapacity[c] / 2);
+    }
+    for (void* p : blocks) a.free(p);
+    blocks.clear();
+  }
   EXPECT_EQ(a.front_capacity(c), kFrontCapacityMax[c] / 2);
 }
 

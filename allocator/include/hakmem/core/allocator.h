@@ -189,9 +189,11 @@ class Allocator {
   Slab* validate_tiny_block(const void* p, SuperslabHeader* ss, const char* op) noexcept;
   [[gnu::noinline]] void front_overflow(HeapT* h, const Slab* s, void* freed) noexcept;
   void return_block(HeapT* h, void* p) noexcept;
+  void return_blocks(HeapT* h, void* const* blocks, std::uint32_t n) noexcept;
   void batch_remote(HeapT* h, HeapT* dest, void* p) noexcept;
   void flush_batch(HeapT* h) noexcept;
-  void slab_free(HeapT* h, Slab* s, void* p) noexcept;
+  void slab_free(HeapT* h, Slab* s, void* p) noexcept { slab_free_run(h, s, p, p, 1); }
+  void slab_free_run(HeapT* h, Slab* s, void* head, void* tail, std::uint32_t n) noexcept;
   static std::uint32_t pop_free_list(Slab* s, std::uint32_t want, void** out, std::uint32_t n) noexcept;
   std::uint32_t take_slab_free(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   std::uint32_t take_slab_free_round(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;

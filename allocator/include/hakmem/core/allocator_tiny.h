@@ -93,7 +93,7 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
 // The front cache of the class of `freed` (and of its slab s) is full: its older half leaves,
 // then `freed` goes in. Flow control: push to the spill queue while its length is below the
 // target; the rest goes back to slabs (or owners). If the class was refilled since its last
-// overflow, the cache doubles (up to kFrontCapacityMax). Out of line, so the free fast path
+// overflow, the cache doubles (up to kFrontCapacityMax, within the heap's growth budget). Out of line, so the free fast path
 // stays small.
 template <class Cfg>
 void Allocator<Cfg>::front_overflow(HeapT* h, const Slab* s, void* freed) noexcept {
@@ -112,7 +112,7 @@ void Allocator<Cfg>::front_overflow(HeapT* h, const Slab* s, void* freed) noexce
     spill_[cls].stack.publish_chain(slots[0], slots[to_spill - 1]);
     tel_.tiny_class.spill_pushed[cls].inc(to_spill);
   }
-  for (std::uint32_t i = to_spill; i < half; ++i) return_block(h, slots[i]);
+  return_blocks(h, &slots[to_spill], half - to_spill);
   std::memmove(&slots[0], &slots[half], (f.count - half) * sizeof(void*));
   f.count -= half;
   if constexpr (TraceT::kOn) {
@@ -120,7 +120,12 @@ void Allocator<Cfg>::front_overflow(HeapT* h, const Slab* s, void* freed) noexce
     trace_.record({Ev::kSlabReturn, Path::kSlab, std::uint8_t(cls), 0, 0, half - to_spill, 0, 0});
   }
   if (to_spill && len + to_spill >= target / 2) wake_drainer();
-  if (h->refilled[cls] && f.capacity < kFrontCapacityMax[cls] / opt_.front_capacity_divisor) f.capacity *= 2;
+  if (h->refilled[cls] && f.capacity < kFrontCapacityMax[cls] / opt_.front_capacity_divisor) {
+    // Double, as far as the heap's growth budget pays for the added blocks.
+    const std::size_t more = std::min<std::size_t>(f.capacity, h->front_growth_left / kTinySizes[cls]);
+    f.capacity += more;
+    h->front_growth_left -= more * kTinySizes[cls];
+  }
   h->refilled[cls] = false;
   slots[f.count++] = freed;
   tel_.tiny_class.free_hit[cls].inc();
@@ -160,12 +165,40 @@ void Allocator<Cfg>::return_block(HeapT* h, void* p) noexcept {
   }
 }
 
+// Gives blocks[0..n) back as return_block would, one after the other. A run of neighbours in one
+// slab of this heap (the usual case: a cache empties in the order it filled) goes onto the slab's
+// free list in one splice, so each block costs a link store instead of a chain of loads and
+// stores through the slab record (measured: 62% of front_overflow on glibc_simple's big batches).
 template <class Cfg>
-void Allocator<Cfg>::slab_free(HeapT* h, Slab* s, void* p) noexcept {
-  tel_.tiny_free.slab_free_enter.inc();
-  *static_cast<void**>(p) = s->free_list;
-  s->free_list = p;
-  ++s->free_count;
+void Allocator<Cfg>::return_blocks(HeapT* h, void* const* blocks, std::uint32_t n) noexcept {
+  for (std::uint32_t i = 0; i < n;) {
+    void* tail = blocks[i];
+    SuperslabHeader* ss = superslab_of(tail);
+    if (ss->owner != h) {
+      return_block(h, tail);
+      ++i;
+      continue;
+    }
+    Slab* s = slab_of(ss, tail);
+    // The list's order is the one single frees give: the later block in front of the earlier.
+    void* head = tail;
+    std::uint32_t run = 1;
+    for (; i + run < n && superslab_of(blocks[i + run]) == ss && slab_of(ss, blocks[i + run]) == s; ++run) {
+      *static_cast<void**>(blocks[i + run]) = head;
+      head = blocks[i + run];
+    }
+    slab_free_run(h, s, head, tail, run);
+    i += run;
+  }
+}
+
+// Puts the chain head..tail (n blocks, linked head to tail) in front of slab s's free list.
+template <class Cfg>
+void Allocator<Cfg>::slab_free_run(HeapT* h, Slab* s, void* head, void* tail, std::uint32_t n) noexcept {
+  tel_.tiny_free.slab_free_enter.inc(n);
+  *static_cast<void**>(tail) = s->free_list;
+  s->free_list = head;
+  s->free_count += n;
   auto& cs = h->slabs[s->cls];
   if (!s->listed && !Cfg::Quirks::kFreeLeavesFullSlabUnlisted) {  // it was full: it has a free block again
     s->prev = nullptr;

@@ -42,11 +42,14 @@ struct FrontCache {
   void* slots[kMaxFrontCapacity];
 };
 
-// Where class `cls`'s cache sits in Heap::front, in bytes.
+// Where class `cls`'s cache sits in Heap::front, in 8-byte words: 16 bits reach 512 KiB of caches
+// (2048 slots per class), and the hit paths scale the word index inside their address computation.
 constexpr std::uint16_t front_offset_of(unsigned cls) noexcept {
-  return static_cast<std::uint16_t>(cls * sizeof(FrontCache));
+  return static_cast<std::uint16_t>(cls * (sizeof(FrontCache) / sizeof(void*)));
 }
-static_assert(front_offset_of(kTinyClassCount - 1) == (kTinyClassCount - 1) * sizeof(FrontCache), "fits 16 bits");
+static_assert(sizeof(FrontCache) % sizeof(void*) == 0, "offsets count words");
+static_assert(front_offset_of(kTinyClassCount - 1) == (kTinyClassCount - 1) * sizeof(FrontCache) / sizeof(void*),
+              "fits 16 bits");
 
 namespace detail {
 constexpr std::array<std::uint16_t, kTinyTable.size()> make_front_offset_table() {
@@ -109,7 +112,8 @@ struct Heap {
   ClassSlabs slabs[kTinyClassCount];
   Hotbox hot[kPoolClassCount];
   PoolCache pool_cache[kPoolClassCount];
-  std::size_t pool_growth_left = 0;  // bytes the pool caches may still grow by (see PoolCache)
+  std::size_t pool_growth_left = 0;   // bytes the pool caches may still grow by (see PoolCache)
+  std::size_t front_growth_left = 0;  // bytes of blocks the front caches may still grow by
   SuperslabHeader* superslabs = nullptr;  // tiny superslabs this heap owns
   const void* instance = nullptr;
   Heap* next_all = nullptr;     // every heap of the instance
@@ -122,14 +126,15 @@ struct Heap {
   // Other threads push here; keep it off the owner's hot cache lines.
   alignas(64) RemoteInbox<A> remote;
 
-  Front& front_at(std::uint32_t offset) noexcept {
-    return *reinterpret_cast<Front*>(reinterpret_cast<char*>(front) + offset);
+  Front& front_at(std::uint32_t word_offset) noexcept {
+    return *reinterpret_cast<Front*>(reinterpret_cast<void**>(front) + word_offset);
   }
 
   explicit Heap(std::uint32_t capacity_divisor = 1, std::size_t pool_cache_bytes = 0) noexcept {
     for (unsigned c = 0; c < kTinyClassCount; ++c) front[c].capacity = kFrontCapacity[c] / capacity_divisor;
     for (unsigned c = 0; c < kPoolClassCount; ++c) pool_cache[c].capacity = pool_cache_capacity(c, pool_cache_bytes);
     pool_growth_left = kPoolGrowthBudget * pool_cache_bytes;
+    front_growth_left = kFrontGrowthBytes / capacity_divisor;
   }
 };
 
