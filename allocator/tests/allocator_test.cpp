@@ -137,6 +137,8 @@ TEST(Allocator, RemoteBatchesOnEveryWayReachTheirSlabs) {
   remote_batches_on_every_way_reach_their_slabs<TestAllocator>();
 }
 
+TEST(Allocator, FullBatchesWaitInTheirOwnersInbox) { full_batches_wait_in_their_owners_inbox<TestAllocator>(); }
+
 // Production's context policy leaves out the instance compare: only one instance of such a type
 // may live at a time, and a second one is a fatal error rather than a shared thread slot.
 TEST(AllocatorDeathTest, ASecondLiveSingleInstanceAllocatorIsRejected) {

@@ -200,12 +200,14 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
 
   // Blocks in transit: front caches, remote lists, spill queues.
   // `cls`: the class of the structure p waits in (front caches and spill queues are per class).
+  // Returns whether p is a block of a tiny slab (else the error is recorded).
   auto transit = [&](void* p, const char* where, unsigned cls = kNoClass) {
-    if (Slab* s = locate(p, where)) {
-      ++s->check_transit;
-      ++r->tiny_transit_blocks;
-      if (cls != kNoClass && s->cls != cls) err.add("%s of C%u: block %p is of class C%u", where, cls, p, s->cls);
-    }
+    Slab* s = locate(p, where);
+    if (!s) return false;
+    ++s->check_transit;
+    ++r->tiny_transit_blocks;
+    if (cls != kNoClass && s->cls != cls) err.add("%s of C%u: block %p is of class C%u", where, cls, p, s->cls);
+    return true;
   };
   for (HeapT* h = all_heaps_; h; h = h->next_all) {
     ++r->heaps;
@@ -217,13 +219,21 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     for (unsigned c = 0; c < kTinyClassCount; ++c) check_slab_lists(h, c, on_lists, err);
     for (unsigned c = 0; c < kTinyClassCount; ++c)
       for (std::uint32_t k = 0; k < h->front[c].count; ++k) transit(h->front[c].slots[k], "front cache", c);
+    // The drain frees what it takes into the heap's own slabs: an inbox holds only its heap's
+    // blocks, a batch only its destination's.
+    auto owned_by = [&](void* p, const HeapT* owner, const char* where) {
+      const auto* actual = static_cast<const HeapT*>(superslab_of(p)->owner);
+      if (actual != owner)
+        err.add("%s of heap %u: block %p belongs to heap %u, not %u", where, h->id, p, actual ? actual->id : ~0u,
+                owner ? owner->id : ~0u);
+    };
     h->remote.for_each_quiescent([&](void* p) {
-      transit(p, "remote list");
+      if (transit(p, "remote list")) owned_by(p, h, "remote list");
       ++r->remote_pending;
     });
     std::uint32_t batched = 0;  // gathered remote frees, linked like a remote list
     for (void* p = h->batch.first; batched < h->batch.count; p = RemoteList<A>::next(p), ++batched) {
-      transit(p, "remote batch");
+      if (transit(p, "remote batch")) owned_by(p, h->batch.dest, "remote batch");
       ++r->remote_pending;
     }
   }

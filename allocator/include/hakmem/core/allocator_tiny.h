@@ -148,7 +148,8 @@ void Allocator<Cfg>::batch_remote(HeapT* h, HeapT* dest, void* p) noexcept {
 template <class Cfg>
 void Allocator<Cfg>::flush_batch(HeapT* h) noexcept {
   auto& b = h->batch;
-  if (b.count) b.dest->remote.push_chain(b.first, b.last, h->batch_way++);
+  HeapT* to = Cfg::Quirks::kBatchToWrongOwner ? h : b.dest;  // deliberately wrong (test-only)
+  if (b.count) to->remote.push_chain(b.first, b.last, h->batch_way++);
   b = {};
 }
 

@@ -75,6 +75,10 @@ struct NoQuirks {
   // collection that misses a batch. Its blocks are lost (neither free nor in transit); the heap
   // check must count them as live.
   static constexpr bool kDrainSkipsLastWay = false;
+  // A freeing thread's batch of remote frees goes to its own heap's inbox instead of the blocks'
+  // owner: a batch delivered to the wrong owner, whose drain then frees into slabs it does not
+  // own. The heap check (an inbox holds only its heap's blocks) must catch it.
+  static constexpr bool kBatchToWrongOwner = false;
   // The arena never decommits its warm superslabs, neither after the purge delay nor at
   // quiesce(): an idle program keeps their memory. The superslab cache tests must catch it.
   static constexpr bool kNoWarmPurge = false;
@@ -129,6 +133,10 @@ struct NoWarmPurgeQuirk : NoQuirks {
 
 struct DrainSkipsLastWayQuirk : NoQuirks {
   static constexpr bool kDrainSkipsLastWay = true;
+};
+
+struct BatchToWrongOwnerQuirk : NoQuirks {
+  static constexpr bool kBatchToWrongOwner = true;
 };
 
 struct ArenaGiveUnlockedQuirk : NoQuirks {
