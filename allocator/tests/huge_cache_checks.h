@@ -33,4 +33,32 @@ void huge_mappings_leave_after_the_delay() {
   cache.flush(os);
 }
 
+// A head cut from an entry and given back while its tail still waits joins it again: one range,
+// as mapped, for a request of the whole size. Ranges of two mappings never join, even side by
+// side (here two halves of one mapping that claim different origins).
+template <class Cache>
+void huge_ranges_join_only_within_their_mapping() {
+  OsLayer os;
+  Cache cache;
+  constexpr std::uint64_t kNoClock = Cache::kNoClock;
+  char* m = static_cast<char*>(os.map(30 * kHugeMiB));
+  ASSERT_NE(m, nullptr);
+  cache.give(os, {m, 30 * kHugeMiB, 3}, kNoClock, 1000);
+  LargeRange head, whole;
+  ASSERT_TRUE(cache.take(os, 10 * kHugeMiB, &head, kNoClock, 1000));
+  ASSERT_EQ(head.bytes, 10 * kHugeMiB) << "not a cut";
+  cache.give(os, head, kNoClock, 1000);
+  EXPECT_EQ(cache.entries(), 1u) << "the head did not join its tail";
+  ASSERT_TRUE(cache.take(os, 30 * kHugeMiB, &whole, kNoClock, 1000));
+  EXPECT_EQ(whole.base, m);
+  EXPECT_EQ(whole.bytes, 30 * kHugeMiB);
+  EXPECT_EQ(os.map_calls(), os.unmap_calls() + 1) << "the join left the split counted";
+  os.account_split();  // the halves below pretend to be two mappings
+  cache.give(os, {m, 15 * kHugeMiB, 4}, kNoClock, 1000);
+  cache.give(os, {m + 15 * kHugeMiB, 15 * kHugeMiB, 5}, kNoClock, 1000);
+  EXPECT_EQ(cache.entries(), 2u) << "ranges of two mappings were joined";
+  cache.flush(os);
+  EXPECT_EQ(os.map_calls(), os.unmap_calls());
+}
+
 }  // namespace hakmem::test

@@ -10,6 +10,8 @@ constexpr std::uint64_t kNoClock = Cache::kNoClock;
 
 TEST(HugeCache, MappingsLeaveAfterTheDelay) { huge_mappings_leave_after_the_delay<Cache>(); }
 
+TEST(HugeCache, RangesJoinOnlyWithinTheirMapping) { huge_ranges_join_only_within_their_mapping<Cache>(); }
+
 // Over twice the request: the head serves, the tail stays cached with its pages, and the next
 // request that fits takes the tail; no map, no unmap.
 TEST(HugeCache, ABigEntryIsCutAndItsTailServesTheNextRequest) {
@@ -63,7 +65,7 @@ TEST(HugeCache, KeepsAtMostItsMinimumPlusHalfTheLiveBytes) {
     ASSERT_NE(p, nullptr);
     cache.note_mapped(12 * kHugeMiB);
   }
-  for (auto* p : m) cache.give(os, {p, 12 * kHugeMiB, 1}, kNoClock, 1000);
+  for (std::uint64_t i = 0; i < 4; ++i) cache.give(os, {m[i], 12 * kHugeMiB, 1 + i}, kNoClock, 1000);  // 4 mappings
   EXPECT_EQ(cache.entries(), 2u) << "32 MiB holds two entries of 12 MiB";
   EXPECT_EQ(os.mapped_bytes(), 24 * kHugeMiB);
   LargeRange r;
@@ -73,7 +75,7 @@ TEST(HugeCache, KeepsAtMostItsMinimumPlusHalfTheLiveBytes) {
   cache.give(os, r, kNoClock, 1000);
   char* big = static_cast<char*>(os.map(40 * kHugeMiB));
   ASSERT_NE(big, nullptr);
-  cache.give(os, {big, 40 * kHugeMiB, 2}, kNoClock, 1000);
+  cache.give(os, {big, 40 * kHugeMiB, 9}, kNoClock, 1000);
   EXPECT_EQ(cache.entries(), 3u);
   EXPECT_EQ(cache.bytes(), 64 * kHugeMiB);
   cache.flush(os);

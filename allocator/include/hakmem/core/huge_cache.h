@@ -10,6 +10,8 @@
 // - an entry waits at most the purge delay on the allocator's clock (Options::clock_ms): the next
 //   big free or malloc after that unmaps it; with no clock only the bounds below and flush()
 //   (quiesce) give entries back, so tests and the checker decide alike on every run;
+// - a range given back next to a cached range of the same mapping (the head a cut handed out,
+//   back while its tail waits) joins it: the mapping is whole again for a request of its size;
 // - at most kEntries entries and bytes_bound(): kMinBytes plus half the bytes of the blocks in
 //   huge mappings that are live (a program with 300 MiB of big buffers keeps up to 182 MiB, one
 //   with none 32 MiB, never more than kMaxBytes); a free past that unmaps the oldest first.
@@ -23,8 +25,10 @@
 
 namespace hakmem {
 
-// NeverExpires = true only in a decoy test: entries outlive the purge delay.
-template <class A, bool NeverExpires = false>
+// NeverExpires = true only in a decoy test: entries outlive the purge delay. JoinAcrossMappings =
+// true only in a decoy test: it joins any adjacent ranges, the defect the origin check prevents
+// (one munmap or mremap would then span two mappings).
+template <class A, bool NeverExpires = false, bool JoinAcrossMappings = false>
 class HugeCache {
  public:
   static constexpr unsigned kEntries = 8;
@@ -97,6 +101,7 @@ class HugeCache {
       LockGuard g(lock);
       live_ -= r.bytes < live_ ? r.bytes : live_;
       n = take_expired(now, delay, out);
+      join_neighbours(os, r);
       const std::size_t bound = bytes_bound();
       if (r.bytes > bound) {
         out[n++] = r;  // too big to keep at all
@@ -174,6 +179,22 @@ class HugeCache {
     --count_;
     total_ -= e.bytes;
     return e;
+  }
+  // Joins r with the cached ranges right before and after it that were cut from the same mapping.
+  void join_neighbours(OsLayer& os, LargeRange& r) noexcept {
+    if (r.origin == kFreshOrigin && !JoinAcrossMappings) return;  // an unnamed mapping: no kin
+    for (unsigned i = 0; i < count_;) {
+      const Entry& e = entry_[i];
+      const bool adjacent = e.base + e.bytes == r.base || r.base + r.bytes == e.base;
+      if (!adjacent || (!JoinAcrossMappings && e.origin != r.origin)) {
+        ++i;
+        continue;
+      }
+      const Entry j = remove(i);
+      if (j.base < r.base) r.base = j.base;
+      r.bytes += j.bytes;
+      os.account_join();  // two ranges of one mapping are one again
+    }
   }
   // Moves the entries freed `delay` ms or longer before `now` into out (none when now is
   // kNoClock). Returns how many.
