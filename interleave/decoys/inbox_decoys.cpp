@@ -4,6 +4,10 @@
 // misses frees made before it began, which the sequentially consistent runs must report. (A
 // take begins when its thread reaches it; the second begins right after the first reads the
 // last way, so a push that ends before it landed on way 0 after the first took that way.)
+// And the real inbox over broken ways (broken_way.h): a batch pushed with a relaxed CAS (the
+// owner's walk of its links is a data race), and a batch published by a load and a store (a
+// batch lost, or taken twice: invariant 5).
+#include "broken_way.h"
 #include "decoy_registry.h"
 #include "hakmem/core/remote_inbox.h"
 #include "interleave/checked_atomics.h"
@@ -38,6 +42,10 @@ class InboxDefersAWay : public hakmem::RemoteInbox<CheckedAtomics, 2> {
   unsigned calls_ = 0;
 };
 
+// The real inbox over ways whose batch push is broken (broken_way.h).
+template <WayBug Bug>
+using InboxOfBrokenWays = hakmem::RemoteInbox<CheckedAtomics, 2, BrokenWay<CheckedAtomics, Bug>>;
+
 [[maybe_unused]] const bool registered = [] {
   add("decoy.inbox_skips_a_way",
       [](const std::string& n) { return std::make_unique<InboxTest<InboxSkipsAWay>>(n, InboxScript{2, 1, 0, 1}); },
@@ -45,6 +53,16 @@ class InboxDefersAWay : public hakmem::RemoteInbox<CheckedAtomics, 2> {
   add("decoy.inbox_defers_a_way",
       [](const std::string& n) { return std::make_unique<InboxTest<InboxDefersAWay>>(n, InboxScript{2, 1, 0, 2}); },
       "remote inbox whose drain leaves a way for later: a drain misses frees made before it", false);
+  add("decoy.inbox_relaxed_publish",
+      [](const std::string& n) {
+        return std::make_unique<InboxTest<InboxOfBrokenWays<WayBug::kRelaxedChainPublish>>>(n, InboxScript{1, 1, 0, 1});
+      },
+      "remote inbox whose batches are pushed with a relaxed CAS: the owner's walk is a data race", false);
+  add("decoy.inbox_lost_batch",
+      [](const std::string& n) {
+        return std::make_unique<InboxTest<InboxOfBrokenWays<WayBug::kChainStoreNotCas>>>(n, InboxScript{2, 1, 1, 1});
+      },
+      "remote inbox whose batches are published by a load and a store: a batch is lost or taken twice", false);
   return true;
 }();
 

@@ -92,6 +92,8 @@ INSTANTIATE_TEST_SUITE_P(
                       DecoyCase{"decoy.relaxed_publish", FailureKind::kDataRace},
                       DecoyCase{"decoy.inbox_skips_a_way", FailureKind::kInvariant},
                       DecoyCase{"decoy.inbox_defers_a_way", FailureKind::kLinearizability},
+                      DecoyCase{"decoy.inbox_relaxed_publish", FailureKind::kDataRace},
+                      DecoyCase{"decoy.inbox_lost_batch", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_after_publish", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_after_publish.observed", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_before_unlink", FailureKind::kInvariant},

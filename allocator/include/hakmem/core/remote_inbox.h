@@ -17,12 +17,13 @@ namespace hakmem {
 
 inline constexpr unsigned kRemoteWays = 8;
 
-template <class A, unsigned Ways = kRemoteWays>
+// WayList: each way's list; RemoteList, except in the checker's decoys (a broken way).
+template <class A, unsigned Ways = kRemoteWays, class WayList = RemoteList<A>>
 class RemoteInbox {
   static_assert(Ways > 0 && (Ways & (Ways - 1)) == 0, "ways: a power of two");
 
  public:
-  using List = RemoteList<A>;
+  using List = WayList;
   static constexpr unsigned kWays = Ways;
 
   // One block from a thread with no batch of its own: its way follows from its address, so such
@@ -57,12 +58,14 @@ class RemoteInbox {
   static void* next(void* block) noexcept { return List::next(block); }
   static typename List::Link& link_of(void* block) noexcept { return List::link_of(block); }
 
- private:
-  static unsigned way_of(const void* block) noexcept {  // Fibonacci hashing: every address bit counts
+  // The way a single push of `block` goes to. Fibonacci hashing: every address bit counts.
+  static unsigned way_of(const void* block) noexcept {
     if constexpr (Ways == 1) return 0;
     return static_cast<unsigned>((reinterpret_cast<std::uintptr_t>(block) * 0x9e3779b97f4a7c15ull) >>
                                  (64 - std::countr_zero(Ways)));
   }
+
+ private:
   List way_[Ways];
 };
 
