@@ -77,6 +77,8 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   changes_ = 0;
   yielded_ = false;
   failed_ = false;
+  pruned_ = false;
+  full_used_ = 0;
   failure_ = Failure{};
   aba_events_ = 0;
   faults_ = 0;
@@ -93,6 +95,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
     th.skip_point = false;
     th.paused_before = false;
     th.wait_addr = nullptr;
+    th.pending = PendingOp{};
     th.fiber.prepare(&Engine::thread_entry, &th);
   }
 
@@ -111,7 +114,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   // Back on the main context: every thread finished, or the run failed and was abandoned.
   rt::g_tracking = false;
   cur_ = -1;
-  if (!failed_) test.finish();
+  if (!failed_ && !pruned_) test.finish();
   in_run_ = false;
   strategy.end_run(step_);
   return !failed_;
@@ -196,8 +199,11 @@ int Engine::decide() {
          nullptr);
     return -1;
   }
-  const Decision d{enabled, step_ == 0 ? -1 : cur_, yielded_, step_};
+  PendingOp pending[kMaxThreads];
+  for (int t = 0; t < n_; ++t) pending[t] = threads_[static_cast<std::size_t>(t)]->pending;
+  const Decision d{enabled, step_ == 0 ? -1 : cur_, yielded_, step_, DecisionKind::kThread, pending};
   const int t = strategy_->pick(d);
+  if (t == kPruneRun) abandon_run();
   if (t < 0 || t >= n_ || !(enabled >> t & 1u)) {
     fail(FailureKind::kDiverged,
          "the schedule chose thread " + std::to_string(t) +
@@ -230,6 +236,15 @@ void Engine::fail(FailureKind kind, std::string what, const void* addr) {
   }
 }
 
+void Engine::abandon_run() {
+  pruned_ = true;
+  Thread& from = me();
+  cur_ = -1;
+  rt::g_tracking = false;
+  Fiber::switch_to(from.fiber, main_, true);
+  std::abort();
+}
+
 bool Engine::check(bool ok, const char* invariant, const void* address) {
   if (ok) return true;
   if (!in_run_) {
@@ -245,6 +260,7 @@ bool Engine::check(bool ok, const char* invariant, const void* address) {
 void Engine::pause() {
   Thread& th = me();
   if (th.paused_before && th.pause_changes == changes_) th.state = State::kSpinning;
+  th.pending = PendingOp{0, AccessKind::kYield};
   th.paused_before = true;
   th.pause_changes = changes_;
   schedule(true);
@@ -254,10 +270,12 @@ void Engine::wait_block(const void* addr) {
   Thread& th = me();
   th.state = State::kWaiting;
   th.wait_addr = addr;
+  th.pending = PendingOp{};  // woken by a notify: conflicts with everything
   schedule(false);
 }
 
 void Engine::notify_all(const void* addr) {
+  me().pending = PendingOp{};  // wakes waiters: conflicts with everything
   schedule(false);
   for (int t = 0; t < n_; ++t) {
     Thread& th = *threads_[static_cast<std::size_t>(t)];
