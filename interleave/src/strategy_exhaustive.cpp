@@ -158,8 +158,10 @@ class ExhaustiveStrategy final : public Strategy {
   }
   bool shard_ordinal_is_foreign() {
     ordinal_taken_ = true;
+    const bool overlap = (c_.quirks & kQuirkShardOverlap) && ordinal_ == 0;
     const bool foreign = ordinal_++ % static_cast<std::uint64_t>(c_.shard_count) !=
-                         static_cast<std::uint64_t>(c_.shard_index);
+                             static_cast<std::uint64_t>(c_.shard_index) &&
+                         !overlap;
     if (foreign) ++foreign_;
     return foreign;
   }

@@ -26,7 +26,7 @@ int usage(std::FILE* f = stderr, int status = 2) {
       "                         [--runs N] [--depth D] [--bound B] [--weak]\n"
       "       interleave-replay --test NAME --explore --strategy exhaustive [--runs N]\n"
       "                         [--seconds S] [--shard I/N] [--shard-depth K] [--no-reduction]\n"
-      "                         [--quirk drop_stale_reads|sleep_ignores_conflicts]\n"
+      "                         [--quirk drop_stale_reads|sleep_ignores_conflicts|shard_overlap]\n"
       "  --list       the scenarios, [decoy] marks the deliberately broken ones\n"
       "  --schedule   replay the schedule a failure printed\n"
       "  --explore    search new schedules with a strategy (default: the scenario's own)\n"
@@ -35,7 +35,8 @@ int usage(std::FILE* f = stderr, int status = 2) {
       "               sleep sets; prints 'exhaustive: N executions, F failures, complete' or says\n"
       "               it was stopped. --runs/--seconds are budgets (default: none). --shard I/N\n"
       "               explores the I-th of N disjoint parts. --quirk: a deliberately broken variant\n"
-      "exit status: 0 no failure, 1 the checker reported a failure, 2 bad arguments\n",
+      "exit status: 0 no failure, 1 the checker reported a failure, 2 bad arguments,\n"
+      "             3 exhaustive stopped by its budget (not complete)\n",
       f);
   return status;
 }
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
     } else if (a == "--quirk" && (v = value())) {
       if (std::strcmp(v, "drop_stale_reads") == 0) quirks |= kQuirkDropStaleReads;
       else if (std::strcmp(v, "sleep_ignores_conflicts") == 0) quirks |= kQuirkSleepIgnoresConflicts;
+      else if (std::strcmp(v, "shard_overlap") == 0) quirks |= kQuirkShardOverlap;
       else return usage();
     }
     else return usage();
@@ -123,5 +125,6 @@ int main(int argc, char** argv) {
     std::printf("%s\n", r.exhaustive_line().c_str());
   else
     std::printf("%s\n", r.summary().c_str());
-  return r.failed ? 1 : 0;
+  if (r.failed) return 1;
+  return o.strategy == StrategyKind::kExhaustive && !r.exhausted ? 3 : 0;
 }

@@ -74,6 +74,7 @@ struct ExhaustiveConfig {
 enum ExhaustiveQuirk : std::uint32_t {
   kQuirkDropStaleReads = 1,    // never branch on which store a load reads (newest only)
   kQuirkSleepIgnoresConflicts = 2,  // treat every pair of operations as independent
+  kQuirkShardOverlap = 4,      // every shard also explores the first subtree
 };
 std::unique_ptr<Strategy> make_exhaustive(const ExhaustiveConfig& c);
 // Follows `choices` (one thread id per scheduling point), then runs without preemption.
