@@ -53,7 +53,11 @@ class ExhaustiveStrategy final : public Strategy {
       return d.kind == DecisionKind::kThread ? kPruneRun : __builtin_ctz(d.enabled);
     if (depth_ < stack_.size()) {  // replaying the prefix
       Node& n = stack_[depth_];
-      if (n.kind != d.kind) return -1;  // the test is not deterministic: the engine reports it
+      // The same prefix must lead to the same choices, or the tree is not what was counted
+      // (e.g. behaviour that depends on addresses that changed): the engine reports -1.
+      const std::uint32_t now = d.kind == DecisionKind::kThread ? d.enabled & ~n.sleep : d.enabled;
+      const bool quirked = d.kind == DecisionKind::kRead && (c_.quirks & kQuirkDropStaleReads);
+      if (n.kind != d.kind || (!quirked && now != n.options)) return -1;
       enter(n);
       ++depth_;
       return n.chosen;
