@@ -63,7 +63,11 @@ shift 3
 case $n in '' | *[!0-9]* | 0) echo "exhaustive_shards: N must be a positive number" >&2; exit 2 ;; esac
 
 norand=()
-if setarch "$(uname -m)" -R true 2>/dev/null; then norand=(setarch "$(uname -m)" -R); fi
+if setarch "$(uname -m)" -R true 2>/dev/null; then
+  norand=(setarch "$(uname -m)" -R)
+else
+  echo "exhaustive_shards: setarch -R refused: address-dependent trees may differ between shards" >&2
+fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 pids=()
