@@ -77,7 +77,6 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   changes_ = 0;
   yielded_ = false;
   failed_ = false;
-  pruned_ = false;
   full_used_ = 0;
   failure_ = Failure{};
   aba_events_ = 0;
@@ -114,7 +113,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   // Back on the main context: every thread finished, or the run failed and was abandoned.
   rt::g_tracking = false;
   cur_ = -1;
-  if (!failed_ && !pruned_) test.finish();
+  if (!failed_) test.finish();
   in_run_ = false;
   strategy.end_run(step_);
   return !failed_;
@@ -203,7 +202,6 @@ int Engine::decide() {
   for (int t = 0; t < n_; ++t) pending[t] = threads_[static_cast<std::size_t>(t)]->pending;
   const Decision d{enabled, step_ == 0 ? -1 : cur_, yielded_, step_, DecisionKind::kThread, pending};
   const int t = strategy_->pick(d);
-  if (t == kPruneRun) abandon_run();
   if (t < 0 || t >= n_ || !(enabled >> t & 1u)) {
     fail(FailureKind::kDiverged,
          "the schedule chose thread " + std::to_string(t) +
@@ -234,15 +232,6 @@ void Engine::fail(FailureKind kind, std::string what, const void* addr) {
     Fiber::switch_to(from.fiber, main_, true);
     std::abort();
   }
-}
-
-void Engine::abandon_run() {
-  pruned_ = true;
-  Thread& from = me();
-  cur_ = -1;
-  rt::g_tracking = false;
-  Fiber::switch_to(from.fiber, main_, true);
-  std::abort();
 }
 
 bool Engine::check(bool ok, const char* invariant, const void* address) {

@@ -27,8 +27,6 @@ class Engine {
 
   const Failure& failure() const noexcept { return failure_; }
   const std::string& choices() const noexcept { return choices_; }
-  // The strategy abandoned the last run (kPruneRun): it is neither a pass nor a failure.
-  bool pruned() const noexcept { return pruned_; }
   std::uint32_t steps() const noexcept { return step_; }
   std::uint64_t aba_events() const noexcept { return aba_events_; }
 
@@ -80,7 +78,6 @@ class Engine {
   void schedule(bool yielded);
   int decide();
   int decide_read(std::uint32_t candidates);
-  [[noreturn]] void abandon_run();
   // Options::full_history: the stores of `a` this run (one vector per location, reused).
   std::vector<StoreRecord>& full_history(AtomicShadow& a);
   void run_invariant();
@@ -101,7 +98,6 @@ class Engine {
   std::uint64_t changes_ = 0;  // value-changing atomic writes this run
   bool yielded_ = false;
   bool failed_ = false;
-  bool pruned_ = false;
   bool in_run_ = false;
   Failure failure_;
   std::uint64_t aba_events_ = 0;

@@ -33,9 +33,6 @@ struct Decision {
   const PendingOp* pending = nullptr;  // kThread: each thread's next operation
 };
 
-// pick() may return this for a thread decision: abandon the run (a sleep set proves it
-// redundant, or it belongs to another shard). The engine ends it without finish().
-inline constexpr int kPruneRun = -2;
 
 // Does running `next` at `d` preempt the current thread?
 inline bool is_preemption(const Decision& d, int next) noexcept {
