@@ -12,6 +12,9 @@
 //                             t1 overflows its 1 KiB front cache so blocks spill under flow
 //                             control, then asks the drainer to stop. The drainer has no heap,
 //                             so what it drains goes back through t1's remote list.
+//   alloc.exit_vs_adopt.2t    t0 and t1 each allocate (adopting H or creating a heap), free
+//                             and exit (orphaning it again): the hand-over races both ways.
+//   alloc.exit_vs_adopt_remote.2t  the same, t1 first frees one of H's blocks remotely.
 //   alloc.two_spillers.2t     t0 and t1 each overflow their 1 KiB front cache at once: flow
 //                             control must keep the spill length within the target at every
 //                             step (its room is reserved in the length, not read then pushed).
@@ -32,7 +35,7 @@
 namespace interleave {
 namespace {
 
-enum class Shape { kRemoteVsDrain, kExitVsRemote, kDrainerVsSpill, kTwoSpillers };
+enum class Shape { kRemoteVsDrain, kExitVsRemote, kDrainerVsSpill, kTwoSpillers, kExitVsAdopt, kExitVsAdoptRemote };
 
 template <class Quirks>
 class AllocatorTest : public Test {
@@ -63,6 +66,7 @@ class AllocatorTest : public Test {
     Alloc& a = *alloc_;
     if (shape_ == Shape::kDrainerVsSpill) return t == 0 ? a.run_drainer() : spill_and_stop(a);
     if (shape_ == Shape::kTwoSpillers) return spill(a, t);
+    if (shape_ == Shape::kExitVsAdopt || shape_ == Shape::kExitVsAdoptRemote) return exit_vs_adopt(a, t);
     if (t == 1) {  // the remote freer
       for (int i = 0; i < 2; ++i) {
         live_[i] = false;  // before the free: once freed the block may come back at once
@@ -79,6 +83,19 @@ class AllocatorTest : public Test {
       a.free(p);
     }
     if (shape_ == Shape::kExitVsRemote) a.thread_exit();
+  }
+
+  void exit_vs_adopt(Alloc& a, int t) {
+    if (t == 1 && shape_ == Shape::kExitVsAdoptRemote) {
+      live_[0] = false;  // before the free: once freed the block may come back at once
+      a.free(blocks_[0]);
+    }
+    void* p = a.malloc(16);
+    check(p != nullptr, "malloc succeeds");
+    for (int i = 0; i < kBlocks; ++i)
+      check(!(live_[i] && blocks_[i] == p), "malloc never returns a live block (invariant 1)", p);
+    a.free(p);
+    a.thread_exit();
   }
 
   // Fills and overflows the 1 KiB class's front cache: half of it goes to the spill queue as
@@ -150,6 +167,10 @@ void add(const std::string& name, Shape shape, std::string about) {
   add("alloc.remote_vs_drain.2t", Shape::kRemoteVsDrain, "remote frees race with the owner's drain");
   add("alloc.exit_vs_remote.3t", Shape::kExitVsRemote,
       "thread exit (orphan hand-over) races with remote frees into its slabs");
+  add("alloc.exit_vs_adopt.2t", Shape::kExitVsAdopt,
+      "thread exit (orphan hand-over) races with another thread's adoption");
+  add("alloc.exit_vs_adopt_remote.2t", Shape::kExitVsAdoptRemote,
+      "thread exit (orphan hand-over) races with a remote free and another thread's adoption");
   add("alloc.drainer_vs_spill.2t", Shape::kDrainerVsSpill,
       "the background drainer (wait/notify) races with frees that spill under flow control");
   add("alloc.two_spillers.2t", Shape::kTwoSpillers,

@@ -25,6 +25,8 @@ void add(const std::string& name, InboxScript s, std::string about) {
 [[maybe_unused]] const bool registered = [] {
   add<2>("remote.inbox.1p.2t", {1, 1, 1, 2}, "a batch and a single push race with two of the owner's drains");
   add<2>("remote.inbox.2p.3t", {2, 1, 0, 1}, "two producers' batches land on both ways while the owner drains");
+  add<2>("remote.inbox.1p3.2t", {1, 2, 1, 3}, "two batches and a single push race with three drains");
+  add<2>("remote.inbox.2p2.3t", {2, 1, 1, 2}, "two producers (a batch and a single each), two drains");
   add<hakmem::kRemoteWays>("remote.inbox8.2p.3t", {2, 1, 0, 1}, "the production inbox: two batches, eight ways");
   return true;
 }();

@@ -25,6 +25,7 @@ void add(const std::string& name, RemoteScript s, std::string about) {
   add("remote.1p.2t", {1, 2, 2}, "one producer, the owner takes twice");
   add("remote.2p.3t", {2, 2, 2}, "two producers race with the owner's take_all");
   add("remote.3p.4t", {3, 1, 2}, "three producers, one push each");
+  add("remote.1p3.2t", {1, 3, 3}, "one producer pushes three times, the owner takes three times");
   return true;
 }();
 

@@ -26,7 +26,9 @@
 namespace interleave {
 
 // kPop2Push1: pop two blocks, push the first back (the classic ABA sequence).
-enum class SpillOp : std::uint8_t { kPush, kPushChain2, kPop, kPopReuse, kPop2Push1, kDrain };
+// kReserve: push one block through reserve() (room counted in the length first, up to the
+// target) and publish_chain(), as the free path's flow control does.
+enum class SpillOp : std::uint8_t { kPush, kPushChain2, kPop, kPopReuse, kPop2Push1, kDrain, kReserve };
 enum class CheckMode : std::uint8_t { kEveryStep, kObserver };
 
 struct SpillScript {
@@ -47,7 +49,7 @@ class SpillTest : public Test {
     fresh_.resize(s_.threads.size());
     for (std::size_t t = 0; t < s_.threads.size(); ++t)
       for (SpillOp op : s_.threads[t]) {
-        const int k = op == SpillOp::kPush ? 1 : op == SpillOp::kPushChain2 ? 2 : 0;
+        const int k = op == SpillOp::kPush || op == SpillOp::kReserve ? 1 : op == SpillOp::kPushChain2 ? 2 : 0;
         for (int i = 0; i < k; ++i) fresh_[t].push_back(next++);
       }
     total_ = next;
@@ -83,6 +85,7 @@ class SpillTest : public Test {
           push(t, fresh[next_fresh], fresh[next_fresh + 1]);
           next_fresh += 2;
           break;
+        case SpillOp::kReserve: push_reserved(t, fresh[next_fresh]); ++next_fresh; break;
         case SpillOp::kPop: pop(t); break;
         case SpillOp::kPopReuse: {
           const int id = pop(t);
@@ -154,6 +157,24 @@ class SpillTest : public Test {
     stack_.push_chain(pool_.block(first), pool_.block(last), n);
     in_flight_ -= static_cast<int>(n);
     history_.respond(op);
+  }
+
+  void push_reserved(int t, int id) {
+    if constexpr (!requires(Stack& st, std::uint32_t* seen) { st.reserve(1u, 1u, seen); }) {
+      push(t, id, id);  // a decoy without reserve(): a plain push
+    } else {
+      ++in_flight_;  // the length may rise inside reserve()
+      std::uint32_t seen = 0;
+      if (stack_.reserve(s_.target, 1, &seen) == 0) {  // no room: the block goes elsewhere
+        --in_flight_;
+        return;
+      }
+      owner_[id] = kInStack;
+      const int op = history_.invoke(t, History::Kind::kAdd, 1ull << id);
+      stack_.publish_chain(pool_.block(id), pool_.block(id));
+      --in_flight_;
+      history_.respond(op);
+    }
   }
 
   int pop(int t) {

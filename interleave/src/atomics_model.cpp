@@ -10,7 +10,8 @@ namespace interleave {
 
 // ---- atomics: vector clocks and ABA -------------------------------------------------------
 
-ShadowEntry& Engine::atomic_point(const void* addr) {
+ShadowEntry& Engine::atomic_point(const void* addr, AccessKind kind) {
+  me().pending = PendingOp{reinterpret_cast<std::uintptr_t>(addr), kind};
   schedule(false);
   return shadow_.get(reinterpret_cast<std::uintptr_t>(addr));
 }
@@ -94,16 +95,30 @@ void Engine::on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) 
 
 // ---- weak-memory tier ------------------------------------------------------------------------
 
+std::vector<StoreRecord>& Engine::full_history(AtomicShadow& a) {
+  if (a.full < 0) {
+    if (full_used_ == full_.size()) full_.emplace_back();
+    a.full = static_cast<std::int32_t>(full_used_++);
+    full_[static_cast<std::size_t>(a.full)].clear();  // reused across runs: keeps its capacity
+  }
+  return full_[static_cast<std::size_t>(a.full)];
+}
+
 void Engine::weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
   AtomicShadow& a = e.atomic;
-  auto push = [&a](const StoreRecord& r) {
+  std::vector<StoreRecord>* all = options_->full_history ? &full_history(a) : nullptr;
+  auto push = [&a, all](const StoreRecord& r) {
+    if (all) {
+      all->push_back(r);
+      return;
+    }
     if (a.history == kStoreHistory) {  // forget the oldest: loads can no longer read it
       for (int i = 1; i < kStoreHistory; ++i) a.stores[i - 1] = a.stores[i];
       --a.history;
     }
     a.stores[a.history++] = r;
   };
-  if (a.history == 0) {  // the value the run started with, visible to everyone
+  if (all ? all->empty() : a.history == 0) {  // the value the run started with, visible to everyone
     StoreRecord init;
     init.bits = old_bits;
     init.version = a.version - 1;
@@ -121,23 +136,39 @@ void Engine::weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t n
 
 std::uint64_t Engine::weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
   AtomicShadow& a = e.atomic;
+  const StoreRecord* stores = a.stores;
+  int history = a.history;
+  if (options_->full_history && a.full >= 0) {
+    const auto& all = full_[static_cast<std::size_t>(a.full)];
+    stores = all.data();
+    history = static_cast<int>(all.size());
+  }
   // No store this run, or a seq_cst load (modelled as reading the latest): the newest value.
-  if (a.history == 0 || mo == std::memory_order_seq_cst) {
+  // With every store kept, a spinner that runs only because nobody else can (deprioritised,
+  // State::kSpinning) reads the newest too: nothing can change while it spins, so reading a
+  // stale value again only repeats an iteration, and forever would be an unfair execution.
+  const bool fresh = options_->full_history && me().state == State::kSpinning;
+  if (history == 0 || mo == std::memory_order_seq_cst || fresh) {
     on_load(e, mo);
     return current_bits;
   }
   const VectorClock& c = me().clock;
   // Visible: stores not older than the newest one that happens-before this load (write-read
   // coherence) nor than the one this thread read last (read-read coherence).
-  int lo = a.history - 1;
+  int lo = history - 1;
   for (; lo > 0; --lo) {
-    const StoreRecord& r = a.stores[lo];
+    const StoreRecord& r = stores[lo];
     if (r.tid < 0 || c.covers(r.tid, r.epoch)) break;
     if (a.read_version[cur_] != 0 && r.version + 1 <= a.read_version[cur_]) break;
   }
-  const int candidates = a.history - lo;
+  const int candidates = history - lo;
+  if (candidates > kMaxReadChoices)  // the schedule string could not name the choice
+    fail(FailureKind::kDiverged,
+         "a load may read " + std::to_string(candidates) + " stores; schedules name at most " +
+             std::to_string(kMaxReadChoices),
+         reinterpret_cast<const void*>(e.addr));
   const int k = candidates > 1 ? decide_read((1u << candidates) - 1) : 0;
-  const StoreRecord& r = a.stores[a.history - 1 - k];
+  const StoreRecord& r = stores[history - 1 - k];
   a.read_version[cur_] = r.version + 1;
   a.read_step[cur_] = step_;
   if (rt::acquires(mo) && r.has_sync) me().clock.join(r.sync);

@@ -77,6 +77,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   changes_ = 0;
   yielded_ = false;
   failed_ = false;
+  full_used_ = 0;
   failure_ = Failure{};
   aba_events_ = 0;
   faults_ = 0;
@@ -93,6 +94,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
     th.skip_point = false;
     th.paused_before = false;
     th.wait_addr = nullptr;
+    th.pending = PendingOp{};
     th.fiber.prepare(&Engine::thread_entry, &th);
   }
 
@@ -196,7 +198,9 @@ int Engine::decide() {
          nullptr);
     return -1;
   }
-  const Decision d{enabled, step_ == 0 ? -1 : cur_, yielded_, step_};
+  PendingOp pending[kMaxThreads];
+  for (int t = 0; t < n_; ++t) pending[t] = threads_[static_cast<std::size_t>(t)]->pending;
+  const Decision d{enabled, step_ == 0 ? -1 : cur_, yielded_, step_, DecisionKind::kThread, pending};
   const int t = strategy_->pick(d);
   if (t < 0 || t >= n_ || !(enabled >> t & 1u)) {
     fail(FailureKind::kDiverged,
@@ -245,6 +249,7 @@ bool Engine::check(bool ok, const char* invariant, const void* address) {
 void Engine::pause() {
   Thread& th = me();
   if (th.paused_before && th.pause_changes == changes_) th.state = State::kSpinning;
+  th.pending = PendingOp{0, AccessKind::kYield};
   th.paused_before = true;
   th.pause_changes = changes_;
   schedule(true);
@@ -254,10 +259,12 @@ void Engine::wait_block(const void* addr) {
   Thread& th = me();
   th.state = State::kWaiting;
   th.wait_addr = addr;
+  th.pending = PendingOp{};  // woken by a notify: conflicts with everything
   schedule(false);
 }
 
 void Engine::notify_all(const void* addr) {
+  me().pending = PendingOp{};  // wakes waiters: conflicts with everything
   schedule(false);
   for (int t = 0; t < n_; ++t) {
     Thread& th = *threads_[static_cast<std::size_t>(t)];

@@ -31,7 +31,7 @@ class Engine {
   std::uint64_t aba_events() const noexcept { return aba_events_; }
 
   // Runtime hooks (see runtime.h).
-  ShadowEntry& atomic_point(const void* addr);
+  ShadowEntry& atomic_point(const void* addr, AccessKind kind);
   void on_load(ShadowEntry& e, std::memory_order mo);
   void on_store(ShadowEntry& e, std::memory_order mo, bool changed);
   void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);
@@ -69,6 +69,7 @@ class Engine {
     std::uint64_t pause_changes = 0;  // value-changing writes seen at the last pause
     const void* wait_addr = nullptr;
     int saved_errno = 0;  // its errno while another logical thread runs
+    PendingOp pending;    // what it does when it runs next (exhaustive sleep sets)
   };
 
   Engine();
@@ -77,6 +78,8 @@ class Engine {
   void schedule(bool yielded);
   int decide();
   int decide_read(std::uint32_t candidates);
+  // Options::full_history: the stores of `a` this run (one vector per location, reused).
+  std::vector<StoreRecord>& full_history(AtomicShadow& a);
   void run_invariant();
   // Records the first failure of the run; from a logical thread it ends the run (no return).
   void fail(FailureKind kind, std::string what, const void* addr);
@@ -100,6 +103,8 @@ class Engine {
   std::uint64_t aba_events_ = 0;
   std::uint32_t faults_ = 0;  // OS calls failed by decision this run
   std::string choices_;
+  std::vector<std::vector<StoreRecord>> full_;
+  std::size_t full_used_ = 0;
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> poisoned_;
   std::vector<void (*)()> slot_resets_;
 };

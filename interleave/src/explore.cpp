@@ -1,4 +1,5 @@
 // explore(): drives a strategy over many runs of one test and reports the first failure.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -13,6 +14,8 @@ std::unique_ptr<Strategy> make_strategy(const Options& o, std::string& error) {
     case StrategyKind::kRandom: return make_random(o.seed);
     case StrategyKind::kPct: return make_pct(o.seed, o.pct_depth);
     case StrategyKind::kDfs: return make_dfs(o.preemption_bound);
+    case StrategyKind::kExhaustive:
+      return make_exhaustive({o.reduction, o.shard_index, o.shard_count, o.shard_depth, o.exhaustive_quirks});
     case StrategyKind::kReplay: {
       std::string choices;
       if (!decode_schedule(o.schedule, choices)) {
@@ -38,7 +41,33 @@ void apply_replay_env(const std::string& test, Options& o) {
   std::fprintf(stderr, "interleave: %s: replaying schedule from INTERLEAVE_REPLAY\n", test.c_str());
 }
 
+// Schedules of runs with every store kept start with this mark, so a replay reads the same
+// candidates (interleave-replay needs no extra flag to replay an exhaustive failure).
+constexpr const char* kFullHistoryMark = "E.";
+
+void apply_schedule_mark(Options& o) {
+  if (o.strategy == StrategyKind::kExhaustive) o.weak_memory = o.full_history = true;
+  if (o.strategy != StrategyKind::kReplay || o.schedule.rfind(kFullHistoryMark, 0) != 0) return;
+  o.schedule.erase(0, 2);
+  o.weak_memory = o.full_history = true;
+}
+
 }  // namespace
+
+std::string Result::exhaustive_line() const {
+  char timing[96];
+  std::snprintf(timing, sizeof timing, "%.2f s, %.0f exec/s", seconds,
+                seconds > 0 ? static_cast<double>(executions) / seconds : 0.0);
+  std::string s = "exhaustive: " + std::to_string(executions) + " executions, " +
+                  std::to_string(failures) + (failures == 1 ? " failure, " : " failures, ");
+  if (exhausted)
+    s += "complete";
+  else if (failed)
+    s += "stopped at the first failure (not complete)";
+  else
+    s += "STOPPED by the budget after " + std::to_string(runs) + " runs (not complete)";
+  return s + " (" + timing + "; " + std::to_string(runs) + " runs, " + stats + ") [" + strategy + "]";
+}
 
 const char* to_string(FailureKind k) noexcept {
   switch (k) {
@@ -105,6 +134,7 @@ Result explore(Test& test, const Options& options) {
   Result r;
   r.test = test.name();
   apply_replay_env(r.test, o);
+  apply_schedule_mark(o);
   std::string error;
   auto strategy = make_strategy(o, error);
   if (!strategy) {
@@ -117,11 +147,19 @@ Result explore(Test& test, const Options& options) {
   r.strategy = strategy->name();
   r.seed = o.seed;
   Engine& engine = Engine::instance();
-  while (r.runs < o.max_runs && strategy->begin_run()) {
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  bool out_of_time = false;
+  while (r.runs < o.max_runs && !out_of_time && strategy->begin_run()) {
     ++r.runs;
     const bool ok = engine.run_once(test, *strategy, o);
     r.steps += engine.steps();
     r.aba_events += engine.aba_events();
+    if (o.max_seconds > 0 && (r.runs & 255) == 0) out_of_time = elapsed() > o.max_seconds;
+    if (!strategy->run_counted()) continue;  // sleep-set blocked or another shard's
+    ++r.executions;
     if (ok) continue;
     ++r.failures;
     if (!r.failed) {
@@ -129,11 +167,13 @@ Result explore(Test& test, const Options& options) {
       r.failure = engine.failure();
       r.seed = strategy->run_seed();
       r.failing_run = r.runs;
-      r.schedule = encode_schedule(engine.choices());
+      r.schedule = (o.full_history ? kFullHistoryMark : "") + encode_schedule(engine.choices());
     }
     if (o.stop_on_failure) break;
   }
   r.exhausted = strategy->exhausted();
+  r.seconds = elapsed();
+  r.stats = strategy->stats();
   if (r.failed && !o.quiet) std::fputs(r.report().c_str(), stderr);
   return r;
 }

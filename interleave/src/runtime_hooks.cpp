@@ -14,7 +14,7 @@ namespace rt {
 bool g_tracking = false;
 bool g_weak = false;
 
-ShadowEntry& atomic_point(const void* addr) { return g_engine->atomic_point(addr); }
+ShadowEntry& atomic_point(const void* addr, AccessKind kind) { return g_engine->atomic_point(addr, kind); }
 void on_load(ShadowEntry& e, std::memory_order mo) { g_engine->on_load(e, mo); }
 void on_store(ShadowEntry& e, std::memory_order mo, bool changed) { g_engine->on_store(e, mo, changed); }
 void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) { g_engine->on_rmw(e, mo, changed); }

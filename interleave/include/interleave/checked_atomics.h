@@ -27,7 +27,7 @@ struct CheckedAtomics {
 
     T load(std::memory_order mo = std::memory_order_seq_cst) const noexcept {
       if (!rt::g_tracking) return v_;
-      ShadowEntry& e = rt::atomic_point(this);
+      ShadowEntry& e = rt::atomic_point(this, AccessKind::kLoad);
       if (rt::g_weak) return from_bits(rt::weak_load(e, mo, to_bits(v_)));
       const T r = v_;
       rt::on_load(e, mo);
@@ -39,7 +39,7 @@ struct CheckedAtomics {
         v_ = v;
         return;
       }
-      ShadowEntry& e = rt::atomic_point(this);
+      ShadowEntry& e = rt::atomic_point(this, AccessKind::kWrite);
       const bool changed = !(v_ == v);
       const T old = v_;
       v_ = v;
@@ -54,7 +54,7 @@ struct CheckedAtomics {
     bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
                                  std::memory_order failure) noexcept {
       if (!rt::g_tracking) return cas_untracked(expected, desired);
-      ShadowEntry& e = rt::atomic_point(this);
+      ShadowEntry& e = rt::atomic_point(this, AccessKind::kWrite);
       if (v_ == expected) {
         rt::on_cas_success(e, success, !(v_ == desired));
         if (rt::g_weak) rt::weak_record(e, to_bits(v_), to_bits(desired));
@@ -125,7 +125,7 @@ struct CheckedAtomics {
         v_ = f(old);
         return old;
       }
-      ShadowEntry& e = rt::atomic_point(this);
+      ShadowEntry& e = rt::atomic_point(this, AccessKind::kWrite);
       const T prev = v_;  // read after the scheduling point: other threads may have run
       const T next = f(prev);
       v_ = next;
@@ -161,6 +161,12 @@ struct CheckedAtomics {
     for (;;) {
       if (!(a.load(std::memory_order_acquire) == old)) return;
       if (!rt::g_tracking) return;  // outside a run nobody could wake us
+      // The load read an older store (weak tier): a futex compares the latest value and would
+      // not sleep, so retry instead of blocking (blocking here loses a notify already made).
+      if (!(a.peek() == old)) {
+        pause();
+        continue;
+      }
       rt::wait_block(&a);
     }
   }

@@ -27,7 +27,7 @@ class Test {
   virtual void finish() {}
 };
 
-enum class StrategyKind : std::uint8_t { kRandom, kPct, kDfs, kReplay };
+enum class StrategyKind : std::uint8_t { kRandom, kPct, kDfs, kReplay, kExhaustive };
 
 struct Options {
   StrategyKind strategy = StrategyKind::kRandom;
@@ -44,6 +44,14 @@ struct Options {
   // hakmem OsLayer wired to os_fault_oracle) have failed in the run, each one is a decision of
   // the strategy ('S' succeeds, 'F' fails in the schedule string). 0: every OS call succeeds.
   std::uint32_t os_faults = 0;
+  // Weak tier with every store of the run kept (not the last 4): a load may read any store
+  // that coherence and happens-before allow. kExhaustive turns it (and weak_memory) on.
+  bool full_history = false;
+  // kExhaustive: sleep-set reduction, --shard I/N, quirks (see strategy.h), time budget.
+  bool reduction = true;
+  int shard_index = 0, shard_count = 1, shard_depth = 6;
+  std::uint32_t exhaustive_quirks = 0;
+  double max_seconds = 0;  // 0: no time budget
   bool stop_on_failure = true;
   bool quiet = false;               // do not print the failure report
   std::string schedule;             // kReplay: the schedule string printed by a failure
@@ -61,9 +69,14 @@ struct Result {
   bool exhausted = false;          // DFS explored its whole bounded tree
   std::uint64_t aba_events = 0;
   std::uint64_t steps = 0;         // scheduling points over all runs
+  std::uint64_t executions = 0;    // exhaustive: complete runs this shard counts
+  std::string stats;               // exhaustive: the strategy's extra counts
+  double seconds = 0;              // wall time of explore()
   std::string schedule;            // replayable schedule of the failing run
   std::string report() const;      // multi-line, names everything needed to replay
   std::string summary() const;     // one line
+  // Exhaustive: "exhaustive: N executions, F failures, complete (...)" or "... stopped by ...".
+  std::string exhaustive_line() const;
 };
 
 // Runs `test` under `options`. When the environment has INTERLEAVE_REPLAY=<test name>=<schedule>

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "interleave/shadow.h"
+#include "interleave/strategy.h"
 
 namespace interleave::rt {
 
@@ -12,8 +13,9 @@ namespace interleave::rt {
 // invariant(): there the policies behave like plain memory and record nothing.
 extern bool g_tracking;
 
-// A scheduling point before an atomic operation on `addr`; returns its shadow entry.
-ShadowEntry& atomic_point(const void* addr);
+// A scheduling point before an atomic operation of `kind` (kLoad or kWrite) on `addr`; returns
+// its shadow entry.
+ShadowEntry& atomic_point(const void* addr, AccessKind kind);
 void on_load(ShadowEntry& e, std::memory_order mo);
 void on_store(ShadowEntry& e, std::memory_order mo, bool changed);
 void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);

@@ -22,6 +22,8 @@ struct StoreRecord {
   VectorClock sync;            // what an acquire load reading this store joins
 };
 inline constexpr int kStoreHistory = 4;
+// Read choices a schedule string can name: letters 'a'..'w' ('x' separates repeat counts).
+inline constexpr int kMaxReadChoices = 23;
 
 struct AtomicShadow {
   std::uint32_t version = 0;      // writes so far this run
@@ -34,6 +36,7 @@ struct AtomicShadow {
   std::uint32_t read_step[kMaxThreads]{};
   std::uint32_t store_epoch = 0;  // writer's clock component at the last store
   int history = 0;                // valid entries of stores (weak tier only)
+  std::int32_t full = -1;         // Options::full_history: index of its history in the engine
   StoreRecord stores[kStoreHistory];
 };
 

@@ -14,13 +14,25 @@ namespace interleave {
 // succeeds (the default choice), bit 1 = it fails.
 enum class DecisionKind : std::uint8_t { kThread, kRead, kFault };
 
+// What a suspended thread does when it runs next, for the exhaustive strategy's sleep sets:
+// an atomic load or write (store, RMW, CAS) of `addr`, a pause() (reads the engine's global
+// count of value changes, so it conflicts with every write), or unknown (a thread not started
+// yet, notify_all: conflicts with everything).
+enum class AccessKind : std::uint8_t { kUnknown, kLoad, kWrite, kYield };
+struct PendingOp {
+  std::uintptr_t addr = 0;
+  AccessKind kind = AccessKind::kUnknown;
+};
+
 struct Decision {
   std::uint32_t enabled = 0;     // bit t: thread t may run the next operation
   int current = -1;              // the thread that ran the previous operation, -1 at the start
   bool current_yielded = false;  // it reached a pause(): switching away is not a preemption
   std::uint32_t step = 0;        // 0-based index of this decision in the run
   DecisionKind kind = DecisionKind::kThread;
+  const PendingOp* pending = nullptr;  // kThread: each thread's next operation
 };
+
 
 // Does running `next` at `d` preempt the current thread?
 inline bool is_preemption(const Decision& d, int next) noexcept {
@@ -40,11 +52,28 @@ class Strategy {
   virtual std::uint64_t run_seed() const { return 0; }
   // True once a DFS has explored every schedule within its bound.
   virtual bool exhausted() const { return false; }
+  // Exhaustive: does the run just ended count as one of this shard's executions?
+  virtual bool run_counted() const { return true; }
+  // Exhaustive: counts beyond runs (sleep-set blocked runs, ...), for the summary.
+  virtual std::string stats() const { return {}; }
 };
 
 std::unique_ptr<Strategy> make_random(std::uint64_t seed);
 std::unique_ptr<Strategy> make_pct(std::uint64_t seed, int depth);
 std::unique_ptr<Strategy> make_dfs(int preemption_bound);
+// Stateless model checking: every thread at every point, every store a load may read.
+struct ExhaustiveConfig {
+  bool reduction = true;  // sleep sets
+  int shard_index = 0, shard_count = 1;
+  int shard_depth = 6;      // shards split the tree at this many branching decisions
+  std::uint32_t quirks = 0;  // ExhaustiveQuirk bits: deliberately broken variants
+};
+enum ExhaustiveQuirk : std::uint32_t {
+  kQuirkDropStaleReads = 1,    // never branch on which store a load reads (newest only)
+  kQuirkSleepIgnoresConflicts = 2,  // treat every pair of operations as independent
+  kQuirkShardOverlap = 4,      // every shard also explores the first subtree
+};
+std::unique_ptr<Strategy> make_exhaustive(const ExhaustiveConfig& c);
 // Follows `choices` (one thread id per scheduling point), then runs without preemption.
 std::unique_ptr<Strategy> make_replay(std::string choices);
 
