@@ -22,10 +22,11 @@ file(GLOB _inputs ${CMAKE_SOURCE_DIR}/allocator/include/hakmem/core/*.h
      ${CMAKE_SOURCE_DIR}/ci/mutation/*.py ${CMAKE_SOURCE_DIR}/ci/mutation/mutation.h)
 set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_inputs})
 
-# hakmem_mutation_apply(target...): the schemata include directory first.
+# hakmem_mutation_apply(target...): the schemata include directory first (build interface only:
+# the targets are exported for installation, and an export may not name the build tree).
 function(hakmem_mutation_apply)
   foreach(t IN LISTS ARGN)
-    target_include_directories(${t} BEFORE PUBLIC ${HAKMEM_MUTATION_DIR}/include)
+    target_include_directories(${t} BEFORE PUBLIC $<BUILD_INTERFACE:${HAKMEM_MUTATION_DIR}/include>)
   endforeach()
 endfunction()
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "bounded_wait.h"
 #include "hakmem/core/stats.h"
 #include "remote_inbox_checks.h"
 #include "slab_colour_checks.h"
@@ -213,6 +214,57 @@ TEST(Allocator, ASuperslabReleasedByTinyBlocksServesPoolBlocksWhoseFreesReachThe
   EXPECT_EQ(r.pool_live_blocks, 0u);
   EXPECT_EQ(r.tiny_live_blocks, 0u);
   EXPECT_EQ(a.malloc(4000), reused) << "the pool's free list has the block back";
+}
+
+// The background drainer (Options::bg_spill): a thread that empties the spill queues the frees
+// fill, woken by them; set_bg_spill(false) stops and joins it, set_bg_spill(true) starts it
+// again. Waits are bounded (10 s for what takes microseconds); none decides the verdict by time.
+namespace {
+bool spill_empties(TestAllocator& a, unsigned cls) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::duration<double>(bound_seconds(10));
+  while (a.spill(cls).length() != 0) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+void overflow_into_spill(TestAllocator& a, std::size_t size) {
+  std::vector<void*> ps;
+  for (int i = 0; i < 400; ++i) ps.push_back(a.malloc(size));
+  for (void* p : ps) a.free(p);  // the front cache overflows: part goes to the spill queue
+}
+}  // namespace
+
+TEST(Allocator, TheBackgroundDrainerEmptiesTheSpillQueueAndStopsAndStartsWhenAsked) {
+  Options o = small_options();
+  o.bg_spill = true;
+  TestAllocator a(o);
+  const unsigned c = tiny_class_of(16);
+  overflow_into_spill(a, 16);
+  EXPECT_TRUE(spill_empties(a, c)) << "the drainer did not empty the spill queue";
+  a.set_bg_spill(false);  // returns once the drainer thread is joined
+  a.set_bg_spill(true);
+  overflow_into_spill(a, 16);
+  EXPECT_TRUE(spill_empties(a, c)) << "the restarted drainer did not empty the spill queue";
+  a.set_bg_spill(false);
+  hak_heap_report r = checked(a);
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+}
+
+// The arena's used part ends exactly at its top: the first byte past it (here the end of the
+// one superslab a fresh instance has carved) is no arena pointer, for the shim's process view
+// and for the instance's own free (which takes it to the large registry, which rejects it).
+TEST(AllocatorDeathTest, TheFirstBytePastTheArenasTopIsNoArenaPointer) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  using Single = Allocator<Config<0, StdAtomics, ProcessTlsContext>>;
+  Single a(small_options());
+  void* p = a.malloc(48);
+  ASSERT_EQ(superslab_base(p), a.arena_base()) << "a fresh arena's first superslab";
+  char* top = static_cast<char*>(const_cast<void*>(a.arena_base())) + kSuperslabSize;
+  EXPECT_FALSE(a.owns(top));
+  EXPECT_FALSE(Single::free_in_arena(top));
+  EXPECT_DEATH(a.free(top), "free\\(0x[0-9a-f]+\\): not allocated by hakmem \\(or already freed\\)");
+  a.free(p);
 }
 
 TEST(AllocatorDeathTest, AFreeIntoAReleasedSuperslabNamesTheReleasedRegion) {

@@ -39,6 +39,17 @@ TEST_F(BadFree, PointerNeverReturned) {
   EXPECT_DEATH(a.free(static_cast<char*>(p) + 64 * 5), "never handed out");
 }
 
+// The bound against the carved blocks is exact. A fresh class's first refill carves a batch
+// into the front cache and malloc hands out the batch's last block first (the cache is LIFO):
+// the block just below p was carved (cached, so free: freeing it is a double free), the block
+// just above p is the first one never carved.
+TEST_F(BadFree, TheFirstBlockNeverCarvedIsRejectedRightAtTheBound) {
+  auto* p = static_cast<char*>(a.malloc(64));
+  EXPECT_DEATH(a.free(p - 64), "double free");
+  EXPECT_DEATH(a.free(p + 64), "never handed out");
+  EXPECT_DEATH(a.usable_size(p + 64), "never handed out");
+}
+
 TEST_F(BadFree, PoolAndLargeDoubleFrees) {
   void* mid = a.malloc(5000);
   a.free(mid);

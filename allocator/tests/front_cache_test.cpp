@@ -167,6 +167,7 @@ TEST(FrontCache, CapacityDoublesAtAnOverflowAfterARefillUpToItsMaximum) {
     for (void* p : blocks) a.free(p);
     blocks.clear();
   };
+  EXPECT_EQ(a.front_capacity(c), 0u) << "a thread with no heap yet has no cache";
   ASSERT_NE(a.malloc(256), nullptr);
   EXPECT_EQ(a.front_capacity(c), kFrontCapacity[c]);
   round();  // refills, then overflows: the first doubles, the later ones (no refill between) do not

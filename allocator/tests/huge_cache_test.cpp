@@ -36,6 +36,30 @@ TEST(HugeCache, ABigEntryIsCutAndItsTailServesTheNextRequest) {
   EXPECT_EQ(os.map_calls(), os.unmap_calls());
 }
 
+// holds() (the bad-free diagnosis) answers for exactly the cached bytes: the first byte of an
+// entry yes, the byte past its end no, and a range taken back out of the cache no more.
+TEST(HugeCache, HoldsExactlyTheCachedRanges) {
+  OsLayer os;
+  Cache cache;
+  char* m = static_cast<char*>(os.map(24 * kHugeMiB));
+  ASSERT_NE(m, nullptr);
+  cache.give(os, {m, 16 * kHugeMiB, 1}, kNoClock, 1000);                    // older, bigger
+  cache.give(os, {m + 16 * kHugeMiB, 4 * kHugeMiB, 2}, kNoClock, 1000);     // newer, smaller
+  EXPECT_TRUE(cache.holds(m));
+  EXPECT_TRUE(cache.holds(m + 16 * kHugeMiB - 1));
+  EXPECT_TRUE(cache.holds(m + 16 * kHugeMiB));
+  EXPECT_FALSE(cache.holds(m + 20 * kHugeMiB)) << "the byte past the last entry is not cached";
+  LargeRange r;
+  ASSERT_TRUE(cache.take(os, 4 * kHugeMiB, &r, kNoClock, 1000));  // the smaller one, whole
+  ASSERT_EQ(r.base, m + 16 * kHugeMiB);
+  EXPECT_EQ(cache.entries(), 1u);
+  EXPECT_FALSE(cache.holds(r.base)) << "a range taken back out is live again, not cached";
+  EXPECT_TRUE(cache.holds(m));
+  cache.flush(os);
+  os.unmap(r.base, r.bytes);
+  os.unmap(m + 20 * kHugeMiB, 4 * kHugeMiB);
+}
+
 // With none big enough, the biggest entry of at least half the size grows by a remap.
 TEST(HugeCache, AnEntryOfHalfTheSizeGrows) {
   OsLayer os;

@@ -75,6 +75,7 @@ TEST(Pool, ACacheDoublesAtAnOverflowAfterARefillUpToItsMaximum) {
   TestAllocator a(small_options());
   const unsigned pc = pool_class_of(65536);  // 128 KiB: 2 blocks first
   ASSERT_EQ(pool_cache_capacity(pc, a.options().pool_cache_bytes), 2u);
+  EXPECT_EQ(a.pool_cache_capacity_of(pc), 0u) << "a thread with no heap yet has no cache";
   ASSERT_NE(a.malloc(65536), nullptr);
   EXPECT_EQ(a.pool_cache_capacity_of(pc), 2u);
   // Each round refills, then overflows: the first overflow doubles, the later ones (no refill

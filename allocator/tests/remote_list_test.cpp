@@ -101,6 +101,22 @@ TEST(RemoteInbox, SinglePushesSpreadOverTheWays) {
   EXPECT_EQ(total, 256u);
 }
 
+// The degenerate inbox of one way: single pushes and chains all land on its one list.
+TEST(RemoteInbox, AOneWayInboxTakesSinglePushesAndChainsOnItsOneList) {
+  using One = RemoteInbox<StdAtomics, 1>;
+  One inbox;
+  std::vector<std::uint64_t> blocks(16 * 2);
+  for (std::size_t i = 0; i < 4; ++i) inbox.push(&blocks[i * 2]);
+  auto [first, last] = chain_of(blocks, 4, 16);
+  inbox.push_chain(first, last, 5);  // any way number is way 0
+  void* heads[1] = {};
+  ASSERT_TRUE(inbox.take_all(heads));
+  std::set<void*> seen;
+  for (void* p = heads[0]; p; p = One::next(p)) EXPECT_TRUE(seen.insert(p).second);
+  EXPECT_EQ(seen.size(), 16u);
+  EXPECT_FALSE(inbox.maybe_nonempty());
+}
+
 TEST(RemoteInbox, ProducersRacingTheConsumerDeliverEachBlockExactlyOnce) {
   constexpr int kProducers = 3, kChains = 2000, kPerChain = 7;
   Inbox inbox;

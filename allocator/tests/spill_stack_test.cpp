@@ -42,6 +42,37 @@ TEST(SpillStack, ChainPushPublishesAllBlocksInOrder) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(f.stack.pop(), f.node(i));
 }
 
+// reserve() raises the length by what it grants, however little: one block of room is one
+// block counted (the free path then publishes exactly that many).
+TEST(SpillStack, ReserveRaisesTheLengthByWhatItGrantsEvenOneBlock) {
+  Fixture f(4);
+  std::uint32_t seen = 99;
+  EXPECT_EQ(f.stack.reserve(8, 1, &seen), 1u);
+  EXPECT_EQ(seen, 0u);
+  EXPECT_EQ(f.stack.length(), 1u);
+  EXPECT_EQ(f.stack.reserve(3, 5, &seen), 2u) << "up to the limit";
+  EXPECT_EQ(seen, 1u);
+  EXPECT_EQ(f.stack.length(), 3u);
+  EXPECT_EQ(f.stack.reserve(3, 1, &seen), 0u) << "no room";
+  EXPECT_EQ(f.stack.length(), 3u);
+}
+
+// A fork child's stack may count blocks that a vanished thread reserved and never published:
+// repair_length_quiescent() sets the length back to what the list holds.
+TEST(SpillStack, RepairSetsTheLengthToTheListsLength) {
+  Fixture f(4);
+  f.stack.push(f.node(0));
+  f.stack.push(f.node(1));
+  std::uint32_t seen = 0;
+  ASSERT_EQ(f.stack.reserve(64, 3, &seen), 3u);  // reserved, never published
+  EXPECT_EQ(f.stack.length(), 5u);
+  f.stack.repair_length_quiescent();
+  EXPECT_EQ(f.stack.length(), 2u);
+  EXPECT_EQ(f.stack.pop(), f.node(1));
+  EXPECT_EQ(f.stack.pop(), f.node(0));
+  EXPECT_EQ(f.stack.length(), 0u);
+}
+
 TEST(SpillStack, ConcurrentPushersAndPoppersLoseAndDuplicateNothing) {
   constexpr int kThreads = 4, kPerThread = 20000;
   Fixture f(kThreads * 64);

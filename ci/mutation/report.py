@@ -93,3 +93,41 @@ def write_png(path, results):
     fig.tight_layout()
     fig.savefig(path)
     print("png: " + path)
+
+
+def merge(paths):
+    """The mutants of several campaign JSONs, by id; a later file's verdict replaces an earlier
+    one (a re-run of the survivors after new tests)."""
+    by_id, cmds = {}, []
+    for p in paths:
+        with open(p) as f:
+            doc = json.load(f)
+        cmds.append({"file": os.path.basename(p), "when": doc.get("when"),
+                     "commands": doc.get("commands")})
+        for m in doc["mutants"]:
+            by_id[m["id"]] = m
+    return [by_id[k] for k in sorted(by_id)], cmds
+
+
+def main():
+    import argparse
+    ap = argparse.ArgumentParser(description="Merges campaign JSONs (later verdicts win) and "
+                                 "prints the rates; --json/--png write the merged report.")
+    ap.add_argument("runs", nargs="+")
+    ap.add_argument("--json")
+    ap.add_argument("--png")
+    a = ap.parse_args()
+    results, runs = merge(a.runs)
+    print_summary(results, 0, sum(r.get("seconds", 0) for r in results))
+    if a.json:
+        c = collections.Counter(r["verdict"] for r in results)
+        with open(a.json, "w") as f:
+            json.dump({"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": runs,
+                       "summary": dict(c, total=len(results)), "mutants": results}, f, indent=1)
+        print("json: " + a.json)
+    if a.png:
+        write_png(a.png, results)
+
+
+if __name__ == "__main__":
+    main()

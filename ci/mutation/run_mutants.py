@@ -5,12 +5,15 @@ killed (a test failed or crashed), timeout (counted as detected), survived (all 
 
     run_mutants.py [--build-dir build/mutation] [--files spill_stack.h ...] [--operators OP ...]
                    [--changed-since REF] [--max N] [--budget SECONDS] [-j N] [--timeout S]
-                   [--cmd "COMMAND"]... [--json OUT] [--png OUT] [--list]
+                   [--functions NAME ...] [--ids ID ...]
+                   [--cmd "COMMAND"]... [--add-cmd "COMMAND"]... [--json OUT] [--png OUT] [--list]
     run_mutants.py --select "FILE|FUNCTION|OPERATOR|ORIGINAL[|MUTATED]" ... --expect killed,survived,...
 
 Default commands: every unit gtest binary of the build (ctest -L unit -LE decoy), run whole
-with --gtest_fail_fast. The unmutated build must pass them first (else nothing is measured).
-Prints the kill rate per file and per operator and every survivor with a one-line diff.
+with --gtest_fail_fast; --cmd replaces them, --add-cmd runs after them (e.g. the interleave
+checker's binaries of a mutation build configured with -DHAKMEM_PARTS=interleave). The unmutated
+build must pass them first (else nothing is measured). Prints one line per mutant as it ends,
+then the kill rate per file and per operator and every survivor with a one-line diff.
 """
 import argparse
 import concurrent.futures
@@ -76,6 +79,8 @@ def main():
     ap.add_argument("--build-dir", default="build/mutation")
     ap.add_argument("--files", nargs="+", default=[], help="header names or path suffixes")
     ap.add_argument("--operators", nargs="+", default=[])
+    ap.add_argument("--functions", nargs="+", default=[], help="only mutants in these functions")
+    ap.add_argument("--ids", nargs="+", type=int, default=[], help="only these mutant ids")
     ap.add_argument("--changed-since", metavar="REF",
                     help="only mutants on lines that git diff REF touches")
     ap.add_argument("--select", action="append", default=[],
@@ -87,6 +92,8 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, help="per mutant (default: 5 x the clean run + 10 s)")
     ap.add_argument("--cmd", action="append", default=[], help="a test command (repeatable)")
+    ap.add_argument("--add-cmd", action="append", default=[],
+                    help="a test command run after the default ones (repeatable)")
     ap.add_argument("--json")
     ap.add_argument("--png")
     ap.add_argument("--list", action="store_true", help="list the selected mutants, run nothing")
@@ -101,6 +108,7 @@ def main():
         print("%d mutants" % len(mutants))
         return 0
     cmds = [shlex.split(c) for c in a.cmd] or unit_commands(a.build_dir)
+    cmds += [shlex.split(c) for c in a.add_cmd]
     verdict, clean, failed = run_one(cmds, None, 600)
     if verdict != "survived":
         raise SystemExit("run_mutants: the unmutated build fails (%s): %s" % (verdict, failed))
@@ -117,8 +125,15 @@ def main():
         return m, run_one(cmds, m["id"], timeout)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
-        for m, (v, secs, cmd) in pool.map(task, mutants):
+        futures = [pool.submit(task, m) for m in mutants]
+        for k, fut in enumerate(concurrent.futures.as_completed(futures), 1):
+            m, (v, secs, cmd) = fut.result()
             results.append(dict(m, verdict=v, seconds=round(secs, 2), failed_command=cmd))
+            if v != "skipped":
+                print("[%d/%d] %-8s %5.1f s  %s" % (k, len(mutants), v, secs, report.describe(m)),
+                      flush=True)
+    order = {m["id"]: i for i, m in enumerate(mutants)}
+    results.sort(key=lambda r: order[r["id"]])
     done = [r for r in results if r["verdict"] != "skipped"]
     report.print_summary(done, len(results) - len(done), time.monotonic() - t0)
     if a.json:

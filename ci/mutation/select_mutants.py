@@ -45,7 +45,9 @@ def select(manifest, a):
     if a.select:
         return [by_selector(mutants, s) for s in a.select]
     out = [m for m in mutants if matches_file(m, a.files)
-           and (not a.operators or m["operator"] in a.operators)]
+           and (not a.operators or m["operator"] in a.operators)
+           and (not getattr(a, "functions", None) or m.get("function") in a.functions)
+           and (not getattr(a, "ids", None) or m["id"] in a.ids)]
     if a.changed_since:
         root = os.path.dirname(os.path.dirname(manifest["source_include"]))
         touched = changed_lines(a.changed_since, root)

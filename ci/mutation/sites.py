@@ -8,6 +8,7 @@ constant-evaluated contexts (constexpr functions and variables, static_assert, i
 template arguments, case labels, brace initialisers) would not compile with a runtime switch.
 """
 import bisect
+import ctypes
 import os
 import sys
 
@@ -33,6 +34,8 @@ WEAKER = {
 }
 # Calls whose deletion is equivalent by construction (a spin hint) or cannot compile cleanly
 # (noreturn: the path would fall off the end of a non-void function).
+# Branch-hint macros: their argument is the program's own condition, mutated like unwrapped code.
+HINT_MACROS = {"HAKMEM_LIKELY", "HAKMEM_UNLIKELY"}
 NEVER_DELETE = {"pause", "abort", "__builtin_unreachable", "__builtin_trap", "__builtin_prefetch"}
 FUNCS = {K.FUNCTION_DECL, K.CXX_METHOD, K.FUNCTION_TEMPLATE, K.CONSTRUCTOR, K.DESTRUCTOR,
          K.CONVERSION_FUNCTION, K.LAMBDA_EXPR}
@@ -83,7 +86,41 @@ class Finder:
         self.constant = []  # ranges evaluated at compile time (if constexpr conditions)
 
     def ext(self, c):
-        return c.extent.start.offset, c.extent.end.offset
+        """The cursor's byte range in this header. clang places a cursor inside a macro's
+        argument at the macro's name (its expansion); inside the argument of a branch hint
+        (HINT_MACROS) the cursor gets its spelling range instead, so `HAKMEM_UNLIKELY(a >= b)`
+        is mutated like `a >= b`. Text spelled in a macro's definition keeps the expansion
+        range (nothing inside it is mutated)."""
+        a, b = c.extent.start.offset, c.extent.end.offset
+        sa, sb = self.spelled(c.extent.start), self.spelled(c.extent.end)
+        if sa is None or sb is None or (sa, sb) == (a, b):
+            return a, b
+        inv = self.hint_argument(a)
+        if inv is not None and inv[0] <= sa and sb <= inv[1]:
+            return sa, sb
+        return a, b
+
+    def spelled(self, loc):
+        """The offset where loc is spelled, if in this header."""
+        f, line, col, off = ci.c_object_p(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+        ci.conf.lib.clang_getSpellingLocation(loc, ctypes.byref(f), ctypes.byref(line),
+                                              ctypes.byref(col), ctypes.byref(off))
+        if not f or os.path.realpath(ci.File(f).name) != self.path:
+            return None
+        return off.value
+
+    def hint_argument(self, offset):
+        """(start, end) of the argument text of the branch-hint invocation at offset, or None."""
+        i = self.toks.index_at(offset)
+        t = self.toks.toks
+        if i is None or t[i][2] not in HINT_MACROS or i + 1 >= len(t) or t[i + 1][2] != "(":
+            return None
+        depth = 0
+        for j in range(i + 1, len(t)):
+            depth += {"(": 1, ")": -1}.get(t[j][2], 0)
+            if depth == 0:
+                return t[i + 1][1], t[j][0]
+        return None
 
     def in_file(self, c):
         f = c.extent.start.file
@@ -153,6 +190,8 @@ class Finder:
             self.return_bool(c, stack)
         elif k == K.DECL_REF_EXPR and c.spelling.startswith("memory_order_"):
             self.memory_order(c, stack)
+        elif k == K.CALL_EXPR:
+            self.cas_split(c)
         if parent.kind == K.COMPOUND_STMT and k in (K.CALL_EXPR, K.UNEXPOSED_EXPR):
             self.deleted_call(c)
 
@@ -161,7 +200,7 @@ class Finder:
         kids = list(c.get_children())
         if len(kids) != 2:
             return
-        between = self.toks.between(kids[0].extent.end.offset, kids[1].extent.start.offset)
+        between = self.toks.between(self.ext(kids[0])[1], self.ext(kids[1])[0])
         if len(between) != 1 or between[0][2] not in RELATIONAL:
             return
         s, e, op = between[0]
@@ -262,6 +301,29 @@ class Finder:
             text = self.text[s:e]
             self.sites.append(Site("memory-order", self.path, cs, ce,
                                    [(s, e, text[: len(text) - len(name)] + new)]))
+
+    def cas_split(self, c):
+        """compare_exchange_{weak,strong} -> a load, a compare and a store, each atomic, the pair
+        not: `a.compare_exchange_weak(e, d, ...)` becomes `split_cas(a).compare_exchange_weak(e,
+        d, ...)` (mutation.h), same bool and `expected` update, seq_cst for both halves (so the
+        only difference is the window between them)."""
+        name = self.callee(c)
+        if name not in ("compare_exchange_weak", "compare_exchange_strong"):
+            return
+        toks = self.toks.between(*self.ext(c))
+        i = next((i for i, t in enumerate(toks) if t[2] == name), None)
+        if i is None or i < 2 or toks[i - 1][2] not in (".", "->"):
+            return
+        s, e, dot = toks[i - 1]
+        if self.text[s:e] != dot:
+            return  # spelled inside a macro
+        # The prefix joins the object's first token (not a wrap: a memory-order site of the same
+        # call nests here and must get it inside each of its arms).
+        a, b = self.ext(c)
+        fs, fe, first = toks[0]
+        prefix = "::hakmem::mutation::split_cas(" + ("*" if dot == "->" else "")
+        self.sites.append(Site("cas-split", self.path, a, b,
+                               [(fs, fe, prefix + first), (s, e, ").")]))
 
     def deleted_call(self, c):
         call = c

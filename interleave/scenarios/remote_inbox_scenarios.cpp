@@ -27,6 +27,7 @@ void add(const std::string& name, InboxScript s, std::string about) {
   add<2>("remote.inbox.2p.3t", {2, 1, 0, 1}, "two producers' batches land on both ways while the owner drains");
   add<2>("remote.inbox.1p3.2t", {1, 2, 1, 3}, "two batches and a single push race with three drains");
   add<2>("remote.inbox.2p2.3t", {2, 1, 1, 2}, "two producers (a batch and a single each), two drains");
+  add<1>("remote.inbox1.2p.3t", {2, 1, 1, 1}, "a one-way inbox: two producers' batches and single pushes onto one list");
   add<hakmem::kRemoteWays>("remote.inbox8.2p.3t", {2, 1, 0, 1}, "the production inbox: two batches, eight ways");
   return true;
 }();

@@ -17,6 +17,7 @@ void add(const std::string& name, SpillScript s, std::string about, StrategyKind
   Options o;
   o.aba_fatal = aba_fatal;
   o.strategy = k;
+  o.aba_fatal = aba_fatal;
   o.preemption_bound = 2;
   o.max_runs = 200000;
   register_scenario({name, [name, s] { return std::make_unique<SpillTest<Real>>(name, s); }, false, o,
@@ -28,6 +29,11 @@ void add(const std::string& name, SpillScript s, std::string about, StrategyKind
       "two threads each push and pop once");
   add("spill.pop_reuse.2t", {3, 64, {{kPop}, {kPopReuse, kPop}}, CheckMode::kEveryStep},
       "a pop races with a pop that reuses its block and pushes it back (the ABA shape)");
+  add("spill.pop_reuse.aged.2t", {3, 64, {{kPop}, {kPopReuse, kPop}}, CheckMode::kEveryStep, 40},
+      "the ABA shape on a stack 80 CASes old: its tag must still change on every CAS");
+  add("spill.reserve.3t", {0, 1, {{kReserve, kPop}, {kReserve}, {kReserve}}, CheckMode::kEveryStep},
+      "three pushes under reserve() race for one place (target 1): the length counts exactly the winner",
+      StrategyKind::kDfs, false);  // reserve()'s CAS is on a counter: a value changed and back is benign there
   add("spill.chain_drain.2t", {1, 64, {{kPushChain2, kPop}, {kDrain}}, CheckMode::kEveryStep},
       "a chain push races with a drain");
   add("spill.flow.3t", {1, 2, {{kPush, kPop}, {kPush, kPush}, {kPop}}, CheckMode::kEveryStep},

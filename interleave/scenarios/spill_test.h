@@ -36,6 +36,7 @@ struct SpillScript {
   std::uint32_t target = 64;                     // flow control: push only while length < target
   std::vector<std::vector<SpillOp>> threads;     // one script per logical thread
   CheckMode mode = CheckMode::kEveryStep;
+  int age = 0;  // push-pop pairs before the run: the head's tag has moved 2 x age times already
 };
 
 template <class Stack>
@@ -65,6 +66,10 @@ class SpillTest : public Test {
     pool_.clear();
     stack_.~Stack();
     new (&stack_) Stack(pool_.base());
+    for (int i = 0; i < s_.age; ++i) {  // an old stack: its ABA tag has moved on
+      stack_.push(pool_.block(0));
+      if (stack_.pop() != pool_.block(0)) std::abort();
+    }
     for (int i = 0; i < total_; ++i) owner_[i] = i < s_.initial ? kInStack : -2;
     for (std::size_t t = 0; t < s_.threads.size(); ++t)
       for (int id : fresh_[t]) owner_[id] = static_cast<int>(t);

@@ -39,11 +39,11 @@ TEST_P(Structure, PctFindsNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, Structure,
-                         ::testing::Values("spill.push_pop.2t", "spill.pop_reuse.2t",
+                         ::testing::Values("spill.push_pop.2t", "spill.pop_reuse.2t", "spill.pop_reuse.aged.2t", "spill.reserve.3t",
                                            "spill.chain_drain.2t", "spill.flow.3t",
                                            "spill.mixed.3t", "spill.observed.3t",
                                            "remote.1p.2t", "remote.2p.3t", "remote.3p.4t",
-                                           "remote.inbox.1p.2t", "remote.inbox.2p.3t", "remote.inbox8.2p.3t"),
+                                           "remote.inbox.1p.2t", "remote.inbox.2p.3t", "remote.inbox1.2p.3t", "remote.inbox8.2p.3t"),
                          [](const auto& info) { return test_name(info.param); });
 
 }  // namespace

@@ -60,9 +60,11 @@ class RemoteInbox {
 
   // The way a single push of `block` goes to. Fibonacci hashing: every address bit counts.
   static unsigned way_of(const void* block) noexcept {
-    if constexpr (Ways == 1) return 0;
-    return static_cast<unsigned>((reinterpret_cast<std::uintptr_t>(block) * 0x9e3779b97f4a7c15ull) >>
-                                 (64 - std::countr_zero(Ways)));
+    if constexpr (Ways == 1)
+      return 0;
+    else  // not instantiated for one way: its shift by 64 is an error at -O2 (-Wshift-count-overflow)
+      return static_cast<unsigned>((reinterpret_cast<std::uintptr_t>(block) * 0x9e3779b97f4a7c15ull) >>
+                                   (64 - std::countr_zero(Ways)));
   }
 
  private:
