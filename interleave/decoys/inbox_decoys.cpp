@@ -60,9 +60,13 @@ using InboxOfBrokenWays = hakmem::RemoteInbox<CheckedAtomics, 2, BrokenWay<Check
       "remote inbox whose batches are pushed with a relaxed CAS: the owner's walk is a data race", false);
   add("decoy.inbox_lost_batch",
       [](const std::string& n) {
-        return std::make_unique<InboxTest<InboxOfBrokenWays<WayBug::kChainStoreNotCas>>>(n, InboxScript{2, 1, 1, 1});
+        // Two batches each, onto both ways in turn, so the producers collide on a way; no single
+        // pushes, whose way follows from an address (a replay must meet the same ways).
+        return std::make_unique<InboxTest<InboxOfBrokenWays<WayBug::kChainStoreNotCas>>>(n, InboxScript{2, 2, 0, 1});
       },
-      "remote inbox whose batches are published by a load and a store: a batch is lost or taken twice", false);
+      "remote inbox whose batches are published by a load and a store: a batch lost or taken twice, or (the "
+      "relaxed load ends the release sequence) a data race on a link",
+      false);
   return true;
 }();
 

@@ -16,6 +16,9 @@ struct DecoyCase {
   // one map: PCT found it after a median ~5000 runs over 60 seeds, 30413 at most, so it gets
   // 150000 (a miss then has odds below 1e-7 for any INTERLEAVE_SEED); the stop is at the find.
   std::uint64_t pct_runs = 20000;
+  // Also accepted: a data race. A lost update through a relaxed load and a plain store breaks the
+  // release sequence as well, and which of the two a schedule shows first depends on the schedule.
+  bool or_data_race = false;
 };
 
 class Decoy : public ::testing::TestWithParam<DecoyCase> {};
@@ -36,24 +39,25 @@ std::string without_addresses(const std::string& s) {
   return out;
 }
 
-void expect_found(const Result& r, FailureKind expected) {
+void expect_found(const Result& r, const DecoyCase& c) {
   ASSERT_TRUE(r.failed) << "the checker missed the decoy: " << r.summary();
-  EXPECT_EQ(r.failure.kind, expected) << r.report();
+  if (c.or_data_race && r.failure.kind == FailureKind::kDataRace) return;
+  EXPECT_EQ(r.failure.kind, c.expected) << r.report();
 }
 
 TEST_P(Decoy, DfsFindsIt) {
   const Result r = run_scenario(GetParam().scenario, StrategyKind::kDfs, 100000, 2, true);
-  expect_found(r, GetParam().expected);
+  expect_found(r, GetParam());
 }
 
 TEST_P(Decoy, RandomFindsIt) {
   const Result r = run_scenario(GetParam().scenario, StrategyKind::kRandom, 20000, 2, true);
-  expect_found(r, GetParam().expected);
+  expect_found(r, GetParam());
 }
 
 TEST_P(Decoy, PctFindsIt) {
   const Result r = run_scenario(GetParam().scenario, StrategyKind::kPct, GetParam().pct_runs, 2, true);
-  expect_found(r, GetParam().expected);
+  expect_found(r, GetParam());
 }
 
 TEST_P(Decoy, ItsScheduleReplays) {
@@ -93,7 +97,7 @@ INSTANTIATE_TEST_SUITE_P(
                       DecoyCase{"decoy.inbox_skips_a_way", FailureKind::kInvariant},
                       DecoyCase{"decoy.inbox_defers_a_way", FailureKind::kLinearizability},
                       DecoyCase{"decoy.inbox_relaxed_publish", FailureKind::kDataRace},
-                      DecoyCase{"decoy.inbox_lost_batch", FailureKind::kInvariant},
+                      DecoyCase{"decoy.inbox_lost_batch", FailureKind::kInvariant, 20000, true},
                       DecoyCase{"decoy.length_after_publish", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_after_publish.observed", FailureKind::kInvariant},
                       DecoyCase{"decoy.length_before_unlink", FailureKind::kInvariant},
