@@ -71,7 +71,11 @@ TEST(FatalPathCountersDeathTest, CorruptPoolClassCountsPageOfFailClass) {
       {
         AllFlags a(small());
         char* p = pool_block(a, 4096);
-        hakmem::superslab_of(p)->pool_class = 200;  // a corrupted header: the broken input
+        // A corrupted header: the broken input. The class is in the header and mirrored in
+        // every slab record (a valid free reads only the record), so both are corrupted.
+        hakmem::SuperslabHeader* ss = hakmem::superslab_of(p);
+        ss->pool_class = 200;
+        for (hakmem::Slab& s : ss->slabs()) s.pool_class = 200;
         a.free(p);
       },
       "page_of_fail_class=1\n(.|\n)*bad pool class");

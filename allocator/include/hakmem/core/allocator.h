@@ -183,6 +183,7 @@ class Allocator {
   void* tiny_alloc_slow(unsigned cls) noexcept;
   void tiny_free(void* p, SuperslabHeader* ss) noexcept;
   [[gnu::noinline]] void tiny_free_checked(void* p, SuperslabHeader* ss) noexcept;
+  [[gnu::noinline]] void tiny_free_not_pool(void* p, SuperslabHeader* ss) noexcept;
   void tiny_free_valid(void* p, SuperslabHeader* ss, Slab* s) noexcept;
   [[gnu::noinline]] void free_not_tiny(void* p, SuperslabHeader* ss) noexcept;
   Slab* validate_tiny(const void* p, SuperslabHeader* ss, const char* op) noexcept;
@@ -205,6 +206,7 @@ class Allocator {
   std::uint32_t reserve_spill(unsigned cls, std::uint32_t want, std::uint32_t* len) noexcept;
   void wake_drainer() noexcept;
   void check_slab_lists(HeapT* h, unsigned c, std::uint8_t* on_lists, detail::CheckErrors& err) noexcept;
+  void check_pool_records(SuperslabHeader* ss, unsigned c, detail::CheckErrors& err) noexcept;
 
   // arena (allocator_arena.h)
   bool reserve_arena() noexcept;
@@ -215,11 +217,16 @@ class Allocator {
 
   // pool (allocator_pool.h)
   void* pool_alloc(unsigned pcls) noexcept;
-  void pool_free(void* p, SuperslabHeader* ss) noexcept;
+  [[gnu::noinline]] void pool_free(void* p, SuperslabHeader* ss) noexcept;
+  void pool_free_by_record(void* p, SuperslabHeader* ss, const Slab* s) noexcept;
+  void pool_free_valid(void* p, unsigned pcls) noexcept;
+  [[gnu::noinline]] void pool_free_uncached(HeapT* h, unsigned pcls, void* p) noexcept;
   void* pool_v1_alloc(unsigned pcls) noexcept;
   void pool_v1_free(unsigned pcls, void* const* blocks, std::uint32_t n) noexcept;  // n <= kPoolCacheMax
   [[gnu::noinline]] void* pool_v2_alloc(HeapT* h, unsigned pcls) noexcept;
-  [[gnu::noinline]] void* pool_cache_refill(HeapT* h, unsigned pcls) noexcept;
+  [[gnu::noinline]] void* pool_alloc_uncached(unsigned pcls) noexcept;
+  [[gnu::noinline]] void* pool_cache_refill(HeapT* h, unsigned pcls) noexcept;  // traces its block
+  void* pool_cache_refill_untraced(HeapT* h, unsigned pcls) noexcept;
   [[gnu::noinline]] void pool_cache_overflow(HeapT* h, unsigned pcls, void* p) noexcept;
   void* pop_pool_free(PoolClass& pcl) noexcept;
   void* take_pool_tail(PoolClass& pcl) noexcept;
@@ -430,6 +437,15 @@ inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
 
 template <class Cfg>
 void Allocator<Cfg>::tiny_free_checked(void* p, SuperslabHeader* ss) noexcept {
+  // A pool block: its record (read by tiny_free already) has all a valid free needs. Tail calls
+  // only, so a pool free keeps no stack frame.
+  // (A class out of range, kNoClass or a corrupted record, takes the checks that read the header.)
+  if (const Slab* s = slab_of(ss, p); HAKMEM_LIKELY(s->pool_class < kPoolClassCount)) return pool_free_by_record(p, ss, s);
+  tiny_free_not_pool(p, ss);
+}
+
+template <class Cfg>
+void Allocator<Cfg>::tiny_free_not_pool(void* p, SuperslabHeader* ss) noexcept {
   if (ss->kind != SsKind::kTiny) return free_not_tiny(p, ss);
   // Returns only if every check passes on this second look (carved grew since the fast read).
   tiny_free_valid(p, ss, validate_tiny_block(p, ss, "free"));

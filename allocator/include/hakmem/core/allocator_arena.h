@@ -58,8 +58,9 @@ void Allocator<Cfg>::release_superslab(SuperslabHeader* ss) noexcept {
   ss->slabs_used = 0;
   ss->pool_class = kNoClass;  // a pool superslab's: its blocks are gone with it
   ss->pool_carved.store(0, std::memory_order_relaxed);
-  for (auto& s : ss->slabs) {  // no data: a free into this superslab fails tiny_free's first compare
+  for (auto& s : ss->slabs()) {  // no data: a free into this superslab fails tiny_free's first compare
     s.cls = kNoClass;
+    if constexpr (!Cfg::Quirks::kReleaseKeepsPoolRecords) s.pool_class = kNoClass;
     s.data_start = Slab::kNoData;
     s.carved.store(0, std::memory_order_relaxed);
     s.carved_bytes.store(0, std::memory_order_relaxed);

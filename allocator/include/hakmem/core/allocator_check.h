@@ -48,6 +48,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
         err.add("pool P%u: its superslab list holds region %u, not a superslab of the class", c, ss->region);
       if (ss->next && ss->next->prev != ss)
         err.add("pool P%u: superslab region %u's back link does not name region %u", c, ss->next->region, ss->region);
+      check_pool_records(ss, c, err);
     }
     // Every block on the two free lists is a block of one of the class's superslabs, linked
     // back to its predecessor; each superslab counts its listed blocks.
@@ -177,11 +178,16 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       err.add("superslab %zu: bad magic", i);
       continue;
     }
+    if (ss->kind != SsKind::kPool)  // a pool record here would pass frees that must abort
+      for (unsigned k = 0; k < kSlabsPerSuperslab; ++k)
+        if (ss->slabs()[k].pool_class != kNoClass)
+          err.add("superslab %zu slab %u: a %s superslab's record names pool class P%u", i, k,
+                  ss->kind == SsKind::kFree ? "free" : "tiny", ss->slabs()[k].pool_class);
     if (ss->kind == SsKind::kFree) continue;
     ++r->superslabs;
     if (ss->kind != SsKind::kTiny || owner_retired(ss)) continue;
     unsigned used = 0;
-    for (Slab& s : ss->slabs) {
+    for (Slab& s : ss->slabs()) {
       if (s.cls == kNoClass) continue;
       if (s.front_offset != front_offset_of(s.cls))
         err.add("superslab %zu slab %u: class C%u but front offset %u (frees would cache its blocks in another class)",
@@ -250,7 +256,7 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   for (std::size_t i = 0; i < nss; ++i) {
     auto* ss = reinterpret_cast<SuperslabHeader*>(base_ + i * kSuperslabSize);
     if (ss->magic != kSuperslabMagic || ss->kind != SsKind::kTiny || owner_retired(ss)) continue;
-    for (Slab& s : ss->slabs) {
+    for (Slab& s : ss->slabs()) {
       if (s.cls == kNoClass) continue;
       const std::uint32_t carved = s.carved.load(std::memory_order_relaxed);
       if (s.free_count + s.check_transit > carved)
@@ -296,6 +302,29 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   return r->errors ? -1 : 0;
 }
 
+// The records of pool superslab ss (class c) mirror its shape, and each record's carved count is
+// what free needs from it: the blocks carved when the last block starting in its 64 KiB was.
+template <class Cfg>
+void Allocator<Cfg>::check_pool_records(SuperslabHeader* ss, unsigned c, detail::CheckErrors& err) noexcept {
+  const std::uint32_t carved = ss->pool_carved.load(std::memory_order_relaxed), bs = ss->pool_block_size;
+  for (unsigned k = 0; k < kSlabsPerSuperslab; ++k) {  // (Slab::index is a tiny slab's)
+    const Slab& s = ss->slabs()[k];
+    if (s.pool_class != c || s.block_size != bs || s.reciprocal != ss->pool_reciprocal || s.data_start != Slab::kNoData) {
+      err.add("pool P%u: superslab region %u slab %u's record names class %u, block size %u (not the pool's shape)", c,
+              ss->region, k, s.pool_class, s.block_size);
+      continue;
+    }
+    // Blocks [lo, hi) start in this slab; want: one past the last carved one, if any.
+    const std::uint64_t first = std::uint64_t{k} * kSlabSize, end = first + kSlabSize;
+    const std::uint64_t lo = first <= kHeaderBytes ? 0 : (first - kHeaderBytes + bs - 1) / bs;
+    const std::uint64_t hi = (end - kHeaderBytes + bs - 1) / bs;
+    const std::uint32_t want = carved > lo && hi > lo ? static_cast<std::uint32_t>(std::min<std::uint64_t>(hi, carved)) : 0;
+    if (s.carved.load(std::memory_order_relaxed) != want)
+      err.add("pool P%u: superslab region %u slab %u's record says %u blocks carved, its blocks say %u", c, ss->region,
+              k, s.carved.load(std::memory_order_relaxed), want);
+  }
+}
+
 // Heap h's slab lists of class c: the current slab, then the partial list (doubly linked, every
 // slab with a free block). Each slab named counts in on_lists[slab id]: twice is a cycle, or a
 // slab that is both current and partial.
@@ -304,7 +333,7 @@ void Allocator<Cfg>::check_slab_lists(HeapT* h, unsigned c, std::uint8_t* on_lis
   auto named = [&](Slab* s, const char* as) {  // false: stop walking (not a slab, or seen before)
     const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(s) - reinterpret_cast<std::uintptr_t>(base_);
     SuperslabHeader* ss = off < arena_top() ? superslab_of(s) : nullptr;
-    const std::uintptr_t rec = reinterpret_cast<std::uintptr_t>(s) - reinterpret_cast<std::uintptr_t>(ss ? ss->slabs : nullptr);
+    const std::uintptr_t rec = reinterpret_cast<std::uintptr_t>(s) - reinterpret_cast<std::uintptr_t>(ss ? ss->slabs().data() : nullptr);
     if (!ss || ss->magic != kSuperslabMagic || ss->kind != SsKind::kTiny || rec % sizeof(Slab) ||
         rec / sizeof(Slab) >= kSlabsPerSuperslab) {
       err.add("heap %u C%u: its %s %p is no slab record of a tiny superslab", h->id, c, as, static_cast<void*>(s));
@@ -341,7 +370,7 @@ void Allocator<Cfg>::record_final_state() noexcept {
     for (std::size_t i = 0; i < nss; ++i) {
       auto* ss = reinterpret_cast<SuperslabHeader*>(base_ + i * kSuperslabSize);
       if (ss->kind == SsKind::kTiny) {
-        for (const Slab& s : ss->slabs)
+        for (const Slab& s : ss->slabs())
           if (s.cls != kNoClass)
             trace_.record({Ev::kFinalSlab, Path::kSlab, s.cls, ss->region, s.index * kSlabSize, s.cls,
                            s.carved.load(std::memory_order_relaxed), s.free_count});

@@ -24,6 +24,12 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
       ss->pool_reciprocal = reciprocal_of(kPoolSizes[pc]);
       ss->pool_capacity = static_cast<std::uint32_t>((kSuperslabSize - kHeaderBytes) / kPoolSizes[pc]);
       ss->pool_carved.store(0, std::memory_order_relaxed);
+      for (Slab& s : ss->slabs()) {  // the records mirror the shape (see Slab::pool_class)
+        s.pool_class = ss->pool_class;
+        s.block_size = ss->pool_block_size;
+        s.reciprocal = ss->pool_reciprocal;
+        s.carved.store(0, std::memory_order_relaxed);
+      }
       ss->pool_free = ss->pool_purged = 0;
       ss->pool_purged_bytes = 0;
       ss->empty_prev = ss->empty_next = nullptr;
@@ -36,6 +42,8 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
     const std::uint32_t carved = ss->pool_carved.load(std::memory_order_relaxed);
     void* p = reinterpret_cast<char*>(ss) + kHeaderBytes + std::size_t{carved} * ss->pool_block_size;
     ss->pool_carved.store(carved + 1, std::memory_order_relaxed);
+    if constexpr (!Cfg::Quirks::kPoolRecordsNotCarved)
+      ss->slabs()[pool_record_of(carved, ss->pool_block_size)].carved.store(carved + 1, std::memory_order_relaxed);
     pcl.carved.set(pcl.carved.get() + 1);
     out[n++] = p;
   }
@@ -152,6 +160,14 @@ void Allocator<Cfg>::unlink_pool_superslab(PoolClass& pcl, SuperslabHeader* ss) 
 // lock, newest resident block on top. (The hit, a pop, is inline in pool_alloc.)
 template <class Cfg>
 void* Allocator<Cfg>::pool_cache_refill(HeapT* h, unsigned pc) noexcept {
+  void* p = pool_cache_refill_untraced(h, pc);
+  if constexpr (TraceT::kOn)
+    if (p) trace_block(Ev::kAlloc, Path::kPoolV1, p, kPoolSizes[pc], kPoolSizes[pc]);
+  return p;
+}
+
+template <class Cfg>
+void* Allocator<Cfg>::pool_cache_refill_untraced(HeapT* h, unsigned pc) noexcept {
   auto& c = h->pool_cache[pc];
   if (c.capacity == 0) return pool_v1_alloc(pc);
   const std::uint32_t n = pool_v1_take(pc, c.slots, (c.capacity + 1) / 2);
@@ -286,25 +302,27 @@ void Allocator<Cfg>::note_pool_block_taken(PoolClass& pcl, SuperslabHeader* ss) 
   if (ss->empty_next) ss->empty_next->empty_prev = ss->empty_prev;
 }
 
-// A mid-size malloc. The v1 cache's hit is the straight path; v2 and the misses are calls, so
-// the hit saves no registers.
+// A mid-size malloc. The v1 cache's hit is the straight path; everything else is a tail call
+// (the first malloc of a thread, v2, a refill), so the hit keeps no stack frame.
 template <class Cfg>
 void* Allocator<Cfg>::pool_alloc(unsigned pc) noexcept {
+  HeapT* h = heap();
+  if (HAKMEM_UNLIKELY(h == nullptr || pool_v2())) return pool_alloc_uncached(pc);
+  auto& c = h->pool_cache[pc];
+  if (HAKMEM_UNLIKELY(c.count == 0)) return pool_cache_refill(h, pc);
+  void* p = c.slots[--c.count];
+  mark_live(p);
+  if constexpr (TraceT::kOn) trace_block(Ev::kAlloc, Path::kPoolV1, p, kPoolSizes[pc], kPoolSizes[pc]);
+  return p;
+}
+
+// A mid-size malloc without a heap yet (attach one), or with pool v2 on.
+template <class Cfg>
+void* Allocator<Cfg>::pool_alloc_uncached(unsigned pc) noexcept {
   HeapT* h = heap_or_attach();
-  void* p;
-  if (HAKMEM_UNLIKELY(h == nullptr)) {
-    p = pool_v1_alloc(pc);
-  } else if (HAKMEM_UNLIKELY(pool_v2())) {
-    return pool_v2_alloc(h, pc);
-  } else {
-    auto& c = h->pool_cache[pc];
-    if (HAKMEM_LIKELY(c.count)) {
-      p = c.slots[--c.count];
-      mark_live(p);
-    } else {
-      p = pool_cache_refill(h, pc);
-    }
-  }
+  if (h && pool_v2()) return pool_v2_alloc(h, pc);
+  if (h) return pool_alloc(pc);  // attached just now
+  void* p = pool_v1_alloc(pc);
   if constexpr (TraceT::kOn)
     if (p) trace_block(Ev::kAlloc, Path::kPoolV1, p, kPoolSizes[pc], kPoolSizes[pc]);
   return p;
@@ -374,10 +392,41 @@ std::uint32_t Allocator<Cfg>::validate_pool(const void* p, SuperslabHeader* ss, 
 
 template <class Cfg>
 void Allocator<Cfg>::pool_free(void* p, SuperslabHeader* ss) noexcept {
-  const unsigned pc = validate_pool(p, ss, "free");
+  pool_free_valid(p, validate_pool(p, ss, "free"));
+}
+
+// A free whose slab record is a pool superslab's (tiny_free_checked): the checks of
+// validate_pool on the record alone, in one go; any failure takes validate_pool, which reads the
+// header and names it.
+template <class Cfg>
+void Allocator<Cfg>::pool_free_by_record(void* p, SuperslabHeader* ss, const Slab* s) noexcept {
+  tel_.hdr_mismatch.not_tiny.inc();  // as free_not_tiny counts it
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - (reinterpret_cast<std::uintptr_t>(ss) + kHeaderBytes);
+  const std::uint32_t index = static_cast<std::uint32_t>((std::uint64_t{off} * s->reciprocal) >> 32);
+  if (HAKMEM_UNLIKELY(index >= s->carved.load(std::memory_order_relaxed) ||
+                      std::uintptr_t{index} * s->block_size != off || is_marked_free(p)))
+    return pool_free(p, ss);
+  pool_free_valid(p, s->pool_class);
+}
+
+// A valid pool block of class pc, not marked free yet.
+template <class Cfg>
+void Allocator<Cfg>::pool_free_valid(void* p, unsigned pc) noexcept {
   mark_free(p);
   HeapT* h = heap();
-  if (h && pool_v2()) {
+  // Tail calls only: the cache push keeps no stack frame.
+  if (HAKMEM_UNLIKELY(h == nullptr || pool_v2())) return pool_free_uncached(h, pc, p);
+  if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kPoolV1, p, 0, 0);
+  auto& c = h->pool_cache[pc];
+  if (HAKMEM_UNLIKELY(c.count == c.capacity)) return pool_cache_overflow(h, pc, p);
+  c.slots[c.count++] = p;
+}
+
+// A pool free without v1's cache: into the hotbox of heap h (pool v2 is on), or, without a heap
+// or with a full hotbox, to the class.
+template <class Cfg>
+void Allocator<Cfg>::pool_free_uncached(HeapT* h, unsigned pc, void* p) noexcept {
+  if (h) {
     auto& s = tel_.pool_v2;
     s.free_calls.inc();
     auto& hb = h->hot[pc];
@@ -387,14 +436,10 @@ void Allocator<Cfg>::pool_free(void* p, SuperslabHeader* ss) noexcept {
       if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kPoolV2, p, 0, 0);
       return;
     }
-    s.free_fallback_v1.inc();
-    h = nullptr;  // v2 stands in for v1's cache: the overflow goes to the class
+    s.free_fallback_v1.inc();  // v2 stands in for v1's cache: the overflow goes to the class
   }
   if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kPoolV1, p, 0, 0);
-  if (!h) return pool_v1_free(pc, &p, 1);
-  auto& c = h->pool_cache[pc];
-  if (HAKMEM_UNLIKELY(c.count == c.capacity)) return pool_cache_overflow(h, pc, p);
-  c.slots[c.count++] = p;
+  pool_v1_free(pc, &p, 1);
 }
 
 }  // namespace hakmem

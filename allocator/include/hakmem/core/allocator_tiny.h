@@ -338,8 +338,8 @@ Slab* Allocator<Cfg>::acquire_slab(HeapT* h, unsigned cls) noexcept {
     h->superslabs = ss;
   }
   unsigned i = 0;
-  while (ss->slabs[i].cls != kNoClass) ++i;
-  Slab* s = &ss->slabs[i];
+  while (ss->slabs()[i].cls != kNoClass) ++i;
+  Slab* s = &ss->slabs()[i];
   const std::uintptr_t start = reinterpret_cast<std::uintptr_t>(ss) + i * kSlabSize;
   s->index = static_cast<std::uint8_t>(i);
   s->block_size = kTinySizes[cls];

@@ -82,6 +82,15 @@ struct NoQuirks {
   // The arena never decommits its warm superslabs, neither after the purge delay nor at
   // quiesce(): an idle program keeps their memory. The superslab cache tests must catch it.
   static constexpr bool kNoWarmPurge = false;
+  // The pool's carving leaves the slab records' carved counts at 0: every pool free fails its
+  // check by record and takes validate_pool (slow, still right). The heap check's comparison of
+  // each record with the blocks carved must catch it.
+  static constexpr bool kPoolRecordsNotCarved = false;
+  // release_superslab leaves a pool superslab's records naming its class: a stray free into the
+  // released region passes the check by record and caches memory the arena may hand to anyone.
+  // The released-region death test and the heap check (no pool record outside the pool) must
+  // catch it.
+  static constexpr bool kReleaseKeepsPoolRecords = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -125,6 +134,14 @@ struct FreeLeavesFullSlabUnlistedQuirk : NoQuirks {
 };
 struct ArenaGiveLeaksPageQuirk : NoQuirks {
   static constexpr bool kArenaGiveLeaksPage = true;
+};
+
+struct PoolRecordsNotCarvedQuirk : NoQuirks {
+  static constexpr bool kPoolRecordsNotCarved = true;
+};
+
+struct ReleaseKeepsPoolRecordsQuirk : NoQuirks {
+  static constexpr bool kReleaseKeepsPoolRecords = true;
 };
 
 struct NoWarmPurgeQuirk : NoQuirks {
