@@ -1,6 +1,6 @@
 // Superslab layout. The arena is one reservation cut into 1 MiB superslabs, each aligned to
 // its size, so a block's superslab is its address with the low 20 bits cleared: O(1) from any
-// pointer. The first 8 KiB of a superslab hold this header and stay committed for the arena's
+// pointer. The first 4 KiB of a superslab hold this header and stay committed for the arena's
 // life, so the header of any superslab below the arena top is always readable (free() can
 // validate any pointer into the arena without faulting).
 //
@@ -10,7 +10,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <new>
 #include <span>
 
 #include "hakmem/core/size_classes.h"
@@ -22,14 +21,7 @@ inline constexpr std::size_t kSuperslabSize = std::size_t{1} << kSuperslabShift;
 inline constexpr unsigned kSlabShift = 16;
 inline constexpr std::size_t kSlabSize = std::size_t{1} << kSlabShift;
 inline constexpr unsigned kSlabsPerSuperslab = kSuperslabSize / kSlabSize;
-inline constexpr std::size_t kHeaderBytes = 8192;
-// The slab records of superslab n sit in area n % kRecordColours of its header. Every free
-// reads one record, and records 1 MiB apart map to the same cache sets: with one area, record k
-// of every superslab shared one L2 set (8 ways), so past 8 superslabs a free missed L2 on its
-// record (glibc_thread: 0.21 L2 misses per free, tcmalloc's dense page map 0.0004). Four areas
-// spread them over four times the sets, and cost free nothing: the record's offset is
-// (p >> 10) masked, the area number being the superslab number's low bits just above the slab's.
-inline constexpr unsigned kRecordColours = 4;
+inline constexpr std::size_t kHeaderBytes = 4096;
 inline constexpr std::uint64_t kSuperslabMagic = 0x48414b4d454d5353ull;  // "HAKMEMSS"
 
 enum class SsKind : std::uint8_t { kFree = 0, kTiny = 1, kPool = 2 };
@@ -106,8 +98,7 @@ struct SuperslabHeader {
   std::uint32_t pool_reciprocal = 0;
   std::uint32_t pool_capacity = 0;
   std::atomic<std::uint32_t> pool_carved{0};  // written under the pool class lock; read by frees
-  // The slab records, each on a cache line of its own, in area colour_of(this) (kRecordColours).
-  alignas(64) unsigned char record_areas[kRecordColours][kSlabsPerSuperslab * 64];
+  Slab slab_records[kSlabsPerSuperslab];  // at offset 64: each record on a cache line of its own
   // Under the pool class lock: its blocks on the class's resident and purged free lists (a
   // block being purged outside the lock is on neither), the bytes those purges dropped, and its
   // links in the class's list of wholly free superslabs (empty_listed: it is on that list).
@@ -120,20 +111,10 @@ struct SuperslabHeader {
   std::uint32_t check_listed = 0;  // scratch of the heap check (quiescent only)
   std::uint64_t released_ms = 0;   // when it went on the arena's warm list (Options::clock_ms)
 
-  SuperslabHeader() noexcept {
-    for (Slab& s : slabs()) new (&s) Slab();
-  }
-  static unsigned colour_of(const void* ss) noexcept {
-    return static_cast<unsigned>(reinterpret_cast<std::uintptr_t>(ss) >> kSuperslabShift) % kRecordColours;
-  }
-  std::span<Slab, kSlabsPerSuperslab> slabs() noexcept {
-    return std::span<Slab, kSlabsPerSuperslab>(reinterpret_cast<Slab*>(record_areas[colour_of(this)]), kSlabsPerSuperslab);
-  }
+  std::span<Slab, kSlabsPerSuperslab> slabs() noexcept { return slab_records; }
 };
 static_assert(sizeof(SuperslabHeader) <= kHeaderBytes, "superslab header fits its page");
-static_assert(offsetof(SuperslabHeader, record_areas) % 64 == 0, "slab records start on a cache line");
-static_assert(sizeof(Slab) == 64 && kSuperslabShift == kSlabShift + 4 && (kRecordColours & (kRecordColours - 1)) == 0,
-              "slab_of: the slab number and the area number are adjacent bits of the address");
+static_assert(offsetof(SuperslabHeader, slab_records) % 64 == 0, "slab records start on a cache line");
 
 // The slab record a pool block of index i (block size bs) starts in.
 constexpr unsigned pool_record_of(std::uint32_t i, std::uint32_t bs) noexcept {
@@ -165,13 +146,12 @@ inline SuperslabHeader* superslab_of(const void* p) noexcept {
                                             ~(kSuperslabSize - 1));
 }
 
-// The slab of superslab `ss` that address p falls in. Shift and mask straight to the record's
-// byte offset in the record areas: the slab number (address bits 16-19) picks the record, the
-// superslab number's low bits (20, 21) its area.
+// The slab of superslab `ss` that address p falls in.
+// Shift and mask straight to the record's byte offset: Slab is one cache line.
 inline Slab* slab_of(SuperslabHeader* ss, const void* p) noexcept {
-  constexpr std::uintptr_t kMask = (std::uintptr_t{kRecordColours} * kSlabsPerSuperslab - 1) << 6;
-  const std::uintptr_t byte = (reinterpret_cast<std::uintptr_t>(p) >> (kSlabShift - 6)) & kMask;
-  return reinterpret_cast<Slab*>(reinterpret_cast<char*>(ss->record_areas) + byte);
+  static_assert(sizeof(Slab) == 64, "slab_of indexes records by shifting the address");
+  const std::uintptr_t byte = (reinterpret_cast<std::uintptr_t>(p) >> (kSlabShift - 6)) & ((kSlabsPerSuperslab - 1) << 6);
+  return reinterpret_cast<Slab*>(reinterpret_cast<char*>(ss->slab_records) + byte);
 }
 
 }  // namespace hakmem
