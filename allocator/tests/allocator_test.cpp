@@ -126,12 +126,46 @@ TEST(Allocator, BatchedRemoteFreesAreInTransitUntilTheFreerFlushes) {
     EXPECT_EQ(a.check(&r), 0) << r.first_error;
     EXPECT_EQ(r.remote_pending, 20u) << "the batch's blocks are in transit";
     EXPECT_EQ(r.tiny_live_blocks, 1u) << "only the freer's own block is live";
+    a.thread_flush();  // the owner collects what reached its inbox: nothing, the batch is not full
+    EXPECT_EQ(a.check(&r), 0) << r.first_error;
+    EXPECT_EQ(r.remote_pending, 20u) << "a batch below kRemoteBatch stays with its freer";
   }
   go.set_value();
   t.join();
   r = checked(a);
   EXPECT_EQ(r.tiny_live_blocks, 0u);
   EXPECT_EQ(r.remote_pending, 0u);
+}
+
+// A refill of the freer pushes its gathered remote frees: a thread that keeps allocating does
+// not keep another's blocks from it for longer than one refill.
+TEST(Allocator, ARefillPushesTheRemoteFreesItsThreadGathered) {
+  TestAllocator a(small_options());
+  std::vector<void*> blocks;
+  for (int i = 0; i < 20; ++i) blocks.push_back(a.malloc(64));
+  std::promise<void> refilled, go;
+  std::shared_future<void> go_f = go.get_future().share();
+  std::thread t([&] {
+    void* own = a.malloc(64);
+    for (void* p : blocks) a.free(p);  // gathered: fewer than kRemoteBatch
+    void* other = a.malloc(16);        // a class this thread has not used: a refill
+    refilled.set_value();
+    go_f.wait_for(std::chrono::seconds(60));
+    a.free(own);
+    a.free(other);
+    a.thread_exit();
+  });
+  const bool ready = refilled.get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  EXPECT_TRUE(ready) << "TIMEOUT: the freeing thread never refilled";
+  if (ready) {
+    a.thread_flush();  // the owner collects its inbox
+    hak_heap_report r;
+    EXPECT_EQ(a.check(&r), 0) << r.first_error;
+    EXPECT_EQ(r.remote_pending, 0u) << "the refill left the gathered frees with their freer";
+    EXPECT_EQ(r.tiny_live_blocks, 2u) << "the freer's own two blocks";
+  }
+  go.set_value();
+  t.join();
 }
 
 TEST(Allocator, RemoteBatchesOnEveryWayReachTheirSlabs) {
@@ -171,6 +205,14 @@ TEST(Allocator, TheProcessViewFreesThePointersInTheLiveSingleInstancesArenaOnly)
     a.free(big);
     void* volatile none = nullptr;  // opaque: a literal NULL sends GCC's -Warray-bounds down the arena path
     EXPECT_FALSE(Single::free_in_arena(none));
+    // The shim's malloc hit takes the block of the size's own class from its front cache.
+    for (std::size_t size : {1u, 16u, 17u, 48u, 100u, 1000u, 1024u}) {
+      a.free(a.malloc(size));
+      void* q = Single::malloc_from_thread_cache(size);
+      ASSERT_NE(q, nullptr) << size;
+      EXPECT_EQ(a.usable_size(q), kTinySizes[tiny_class_of(size)]) << size;
+      a.free(q);
+    }
     hak_heap_report rep;
     EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
     EXPECT_EQ(rep.tiny_live_blocks + rep.pool_live_blocks + rep.large_live_blocks, 0u);
@@ -249,6 +291,22 @@ TEST(Allocator, TheBackgroundDrainerEmptiesTheSpillQueueAndStopsAndStartsWhenAsk
   a.set_bg_spill(false);
   hak_heap_report r = checked(a);
   EXPECT_EQ(r.tiny_live_blocks, 0u);
+}
+
+// The overflow that brings the spill queue to half its target wakes the drainer, though the
+// queue is below the target: spill 64 blocks (a quarter of a target of 256: no wake), then 128
+// (three quarters: a wake), and the drainer empties it.
+TEST(Allocator, TheDrainerIsWokenAtHalfTheSpillTarget) {
+  Options o = small_options();
+  o.bg_spill = true;
+  o.spill_target = 256;
+  TestAllocator a(o);
+  const unsigned c = tiny_class_of(16);
+  std::vector<void*> ps;
+  for (std::uint32_t i = 0; i < kFrontCapacity[c] * 3; ++i) ps.push_back(a.malloc(16));
+  for (void* p : ps) a.free(p);  // overflows of 64 and then 128 blocks (the cache doubled)
+  EXPECT_TRUE(spill_empties(a, c)) << "the drainer slept through a spill queue at half its target";
+  a.set_bg_spill(false);
 }
 
 // The arena's used part ends exactly at its top: the first byte past it (here the end of the

@@ -39,6 +39,10 @@ TEST(Pool, ThreadCachesKeepUpToTheirBytesAndAtLeastTwoBlocks) {
   EXPECT_EQ(pool_cache_capacity(pool_class_of(12288), 128 << 10), 10u);
   EXPECT_EQ(pool_cache_capacity(kPoolClassCount - 1, 128 << 10), 2u) << "128 KiB: one fits, two kept";
   EXPECT_EQ(pool_cache_capacity(0, 0), 0u) << "0 bytes: no cache";
+  TestAllocator a(small_options());
+  a.free(a.malloc(16));  // a heap: its caches take the capacities above, every class's
+  for (unsigned c = 0; c < kPoolClassCount; ++c)
+    EXPECT_EQ(a.pool_cache_capacity_of(c), pool_cache_capacity(c, small_options().pool_cache_bytes)) << "P" << c;
 }
 
 TEST(Pool, AThreadCacheHoldsAtMostItsCapacityUntilFlushed) {
@@ -439,6 +443,32 @@ TEST(LargeCache, WhenFullTheOldestEntryIsUnmappedFirst) {
   for (unsigned i = 0; i < 3; ++i) EXPECT_FALSE(cache.holds(ranges[i])) << "entry " << i << " is among the oldest";
   for (unsigned i = 3; i < kEntries + 3; ++i) EXPECT_TRUE(cache.holds(ranges[i] + 100)) << "entry " << i;
   EXPECT_EQ(os.unmap_calls(), 3u);
+  cache.flush(os);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
+// The cache holds at most kMaxBytes: ranges that fill it exactly all stay, one page more evicts
+// the oldest; a range bigger than kMaxMapping is never kept.
+TEST(LargeCache, ItHoldsUpToItsByteBoundExactlyAndNoRangeBeyondTheMappingBound) {
+  OsLayer os;
+  LargeCache<StdAtomics> cache;
+  constexpr std::size_t kMax = LargeCache<StdAtomics>::kMaxMapping;
+  constexpr unsigned kFill = LargeCache<StdAtomics>::kMaxBytes / kMax;
+  std::vector<char*> ranges;
+  for (unsigned i = 0; i <= kFill; ++i) ranges.push_back(static_cast<char*>(os.map(kMax)));
+  char* page = static_cast<char*>(os.map(4096));
+  for (unsigned i = 0; i < kFill; ++i) cache.give(os, {ranges[i], kMax, i + 1u});
+  EXPECT_EQ(cache.entries(), kFill) << "exactly kMaxBytes fit";
+  EXPECT_EQ(os.unmap_calls(), 0u);
+  cache.give(os, {page, 4096, 100});
+  EXPECT_EQ(cache.entries(), kFill) << "a page more: the oldest goes";
+  EXPECT_FALSE(cache.holds(ranges[0]));
+  EXPECT_EQ(os.unmap_calls(), 1u);
+  char* big = static_cast<char*>(os.map(kMax + 4096));
+  cache.give(os, {big, kMax + 4096, 200});
+  EXPECT_FALSE(cache.holds(big)) << "bigger than kMaxMapping: unmapped at once";
+  EXPECT_EQ(os.unmap_calls(), 2u);
+  cache.give(os, {ranges[kFill], kMax, 300});
   cache.flush(os);
   EXPECT_EQ(os.mapped_bytes(), 0u);
 }

@@ -1,0 +1,144 @@
+// The behaviour trace's block events as trace.h specifies them: a block is named by its region
+// (superslab number) and offset in it, a large block by kLargeRegion | its sequence number; an
+// alloc carries the size asked (a pool block: its block size) and the usable size, a free only
+// its path. The equivalence check
+// compares traces of two instances, so a field both write wrongly alike would pass it: this is
+// the check of the fields themselves.
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "test_config.h"
+
+namespace hakmem::test {
+namespace {
+
+struct Named {
+  std::uint32_t region;
+  std::uint64_t offset;
+};
+
+Named name_of(TracedAllocator& a, const void* p) {
+  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(a.arena_base());
+  return {static_cast<std::uint32_t>(off / kSuperslabSize), off % kSuperslabSize};
+}
+
+// The events of `kind` recorded since `from`.
+std::vector<TraceEvent> since(TracedAllocator& a, std::size_t from, Ev kind) {
+  std::vector<TraceEvent> out;
+  for (std::size_t i = from; i < a.trace().events.size(); ++i)
+    if (a.trace().events[i].kind == kind) out.push_back(a.trace().events[i]);
+  return out;
+}
+
+TEST(TraceFormat, ArenaBlocksAreNamedByRegionAndOffset) {
+  TracedAllocator a(small_options());
+  std::vector<void*> blocks;
+  for (int i = 0; i < 3; ++i) blocks.push_back(a.malloc(48));
+  blocks.push_back(a.malloc(5000));
+  void* v1_block = a.malloc(5000);  // freed below while v1 serves the pool
+  a.set_pool_v2(true);
+  blocks.push_back(a.malloc(20000));
+  const auto allocs_all = since(a, 0, Ev::kAlloc);
+  ASSERT_EQ(allocs_all.size(), blocks.size() + 1);
+  std::vector<TraceEvent> allocs(allocs_all.begin(), allocs_all.begin() + 4);
+  allocs.push_back(allocs_all[5]);
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const Named n = name_of(a, blocks[i]);
+    EXPECT_EQ(allocs[i].region, n.region) << i;
+    EXPECT_EQ(allocs[i].offset, n.offset) << i;
+    EXPECT_EQ(allocs[i].b, a.usable_size(blocks[i])) << i;
+  }
+  EXPECT_EQ(allocs[0].a, 48u);
+  EXPECT_EQ(allocs[3].a, 5120u) << "the pool path knows the class only: its block size";
+  EXPECT_EQ(allocs[4].a, 20480u);
+  EXPECT_EQ(allocs[0].path, Path::kFront);
+  EXPECT_EQ(allocs[3].path, Path::kPoolV1);
+  EXPECT_EQ(allocs[4].path, Path::kPoolV2);
+  const std::size_t before = a.trace().events.size();
+  for (void* p : blocks) a.free(p);
+  const auto frees = since(a, before, Ev::kFree);
+  ASSERT_EQ(frees.size(), blocks.size());
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const Named n = name_of(a, blocks[i]);
+    EXPECT_EQ(frees[i].region, n.region) << i;
+    EXPECT_EQ(frees[i].offset, n.offset) << i;
+    EXPECT_EQ(frees[i].a, 0u) << i;
+    EXPECT_EQ(frees[i].b, 0u) << i;
+    EXPECT_EQ(frees[i].c, 0u) << i;
+  }
+  EXPECT_EQ(frees[3].path, Path::kPoolV2) << "v2 is on at the free";
+  EXPECT_EQ(frees[4].path, Path::kPoolV2);
+  a.set_pool_v2(false);
+  const std::size_t at = a.trace().events.size();
+  a.free(v1_block);
+  const auto v1_frees = since(a, at, Ev::kFree);
+  ASSERT_EQ(v1_frees.size(), 1u);
+  EXPECT_EQ(v1_frees[0].path, Path::kPoolV1);
+  EXPECT_EQ(v1_frees[0].offset, name_of(a, v1_block).offset);
+  EXPECT_EQ(v1_frees[0].a, 0u);
+  EXPECT_EQ(v1_frees[0].b, 0u);
+}
+
+// OS calls are in the trace too: a fresh instance's first block commits its first superslab.
+TEST(TraceFormat, OsCallsAreRecorded) {
+  TracedAllocator a(small_options());
+  void* p = a.malloc(64);
+  bool committed = false;
+  for (const TraceEvent& e : a.trace().events) committed |= e.kind == Ev::kOsCommit && e.region == 0;
+  EXPECT_TRUE(committed) << "no commit of superslab 0 in the trace";
+  a.free(p);
+}
+
+// The last superslab of the arena's top names its blocks as the first does.
+TEST(TraceFormat, ABlockInTheTopSuperslabIsAnArenaBlock) {
+  TracedAllocator a(small_options());
+  void* first = a.malloc(64);
+  void* other = a.malloc(4096);  // a pool superslab: the arena's second, its top now
+  const auto allocs = since(a, 0, Ev::kAlloc);
+  ASSERT_EQ(allocs.size(), 2u);
+  EXPECT_EQ(allocs[1].region, name_of(a, other).region);
+  EXPECT_EQ(allocs[1].region & kLargeRegion, 0u);
+  a.free(first);
+  a.free(other);
+}
+
+TEST(TraceFormat, LargeBlocksAreNamedByTheirSequence) {
+  TracedAllocator a(cache_options());
+  void* p = a.malloc(300000);
+  void* q = a.malloc(300000);
+  const std::size_t before = a.trace().events.size();
+  a.free(p);
+  a.free(q);
+  const auto allocs = since(a, 0, Ev::kAlloc), frees = since(a, before, Ev::kFree);
+  ASSERT_EQ(allocs.size(), 2u);
+  ASSERT_EQ(frees.size(), 2u);
+  EXPECT_EQ(allocs[0].region, kLargeRegion | 0u);
+  EXPECT_EQ(allocs[1].region, kLargeRegion | 1u);
+  EXPECT_EQ(frees[0].region, allocs[0].region);
+  EXPECT_EQ(frees[1].region, allocs[1].region);
+  for (const auto& e : {allocs[0], allocs[1], frees[0], frees[1]}) {
+    EXPECT_EQ(e.offset, 0u);
+    EXPECT_EQ(e.path, Path::kLarge);
+  }
+  EXPECT_EQ(frees[0].a, 0u);
+  EXPECT_EQ(frees[0].b, 0u);
+}
+
+// A free from another thread is traced as a remote push of the block, with no sizes.
+TEST(TraceFormat, ARemoteFreeIsTracedAsAPushOfTheBlock) {
+  TracedAllocator a(small_options());
+  void* p = a.malloc(64);
+  const std::size_t before = a.trace().events.size();
+  std::thread([&] { a.free(p); }).join();
+  const auto pushes = since(a, before, Ev::kRemotePush);
+  ASSERT_EQ(pushes.size(), 1u);
+  EXPECT_EQ(pushes[0].region, name_of(a, p).region);
+  EXPECT_EQ(pushes[0].offset, name_of(a, p).offset);
+  EXPECT_EQ(pushes[0].a, 0u);
+  EXPECT_EQ(pushes[0].b, 0u);
+}
+
+}  // namespace
+}  // namespace hakmem::test
