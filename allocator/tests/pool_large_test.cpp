@@ -473,5 +473,38 @@ TEST(LargeCache, ItHoldsUpToItsByteBoundExactlyAndNoRangeBeyondTheMappingBound) 
   EXPECT_EQ(os.mapped_bytes(), 0u);
 }
 
+// The large cache's rules at their boundaries: holds() from a range's first byte; pieces of one
+// mapping join up to exactly kMaxMapping; at kReshapeMin a request may take a range more than
+// twice its size (cut) and grow one of exactly half; below it neither; fits() is "at most twice".
+TEST(LargeCache, ItsRulesHoldAtTheirExactBoundaries) {
+  OsLayer os;
+  LargeCache<StdAtomics> cache;
+  constexpr std::size_t kMax = LargeCache<StdAtomics>::kMaxMapping;
+  constexpr std::size_t kMin = LargeCache<StdAtomics>::kReshapeMin;
+  auto* m = static_cast<char*>(os.map(kMax));
+  cache.give(os, {m, kMax / 2, 7});
+  EXPECT_TRUE(cache.holds(m)) << "the first byte of a cached range";
+  cache.give(os, {m + kMax / 2, kMax / 2, 7});
+  EXPECT_EQ(cache.entries(), 1u) << "two halves of one mapping join to exactly kMaxMapping";
+  EXPECT_TRUE(cache.fits(kMax / 2)) << "a range of exactly twice the request fits";
+  EXPECT_FALSE(cache.fits(kMax / 2 - 4096));
+  LargeRange r;
+  ASSERT_TRUE(cache.take(os, kMin, &r)) << "at kReshapeMin a range over twice the size is cut";
+  EXPECT_EQ(r.bytes, kMin);
+  os.unmap(r.base, r.bytes);
+  cache.flush(os);
+  auto* half = static_cast<char*>(os.map(kMin / 2));
+  cache.give(os, {half, kMin / 2, 8});
+  ASSERT_TRUE(cache.take(os, kMin, &r)) << "a range of exactly half of kReshapeMin grows";
+  EXPECT_EQ(r.bytes, kMin);
+  EXPECT_EQ(r.origin, kFreshOrigin);
+  os.unmap(r.base, r.bytes);
+  auto* small = static_cast<char*>(os.map(kMin / 2));
+  cache.give(os, {small, kMin / 2, 9});
+  EXPECT_FALSE(cache.take(os, kMin - 4096, &r)) << "below kReshapeMin nothing grows";
+  cache.flush(os);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace hakmem::test
