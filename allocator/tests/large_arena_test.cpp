@@ -70,6 +70,34 @@ TEST(LargeArena, ARunGrowsInPlaceOnlyIntoFreePages) {
   arena.release(os);
 }
 
+// A chunk's last page is usable: a run fills a chunk to exactly its end (no second chunk), and a
+// run grows to exactly the chunk's end, or to exactly the next used page.
+TEST(LargeArena, RunsReachExactlyTheChunksEndAndTheNextUsedPage) {
+  OsLayer os;
+  Arena arena;
+  std::vector<char*> runs;
+  for (int i = 0; i < 3; ++i) runs.push_back(take(arena, os, Arena::kMaxBlock));
+  const std::size_t rest = (Arena::kChunkPages - 1) * kPage - 3 * Arena::kMaxBlock;  // page 0 is the chunk's
+  char* tail = take(arena, os, rest);
+  EXPECT_EQ(arena.chunks(), 1u) << "the chunk's last free pages, exactly as many as asked, were skipped";
+  arena.give(os, tail, rest);
+  char* one = take(arena, os, kPage);
+  EXPECT_EQ(one, tail);
+  EXPECT_TRUE(arena.grow(os, one, kPage, rest)) << "growing to exactly the chunk's end";
+  arena.give(os, one, rest);
+  char* x = take(arena, os, kPage);
+  char* y = take(arena, os, kPage);  // right after x
+  char* z = take(arena, os, kPage);  // right after y
+  ASSERT_EQ(y, x + kPage);
+  ASSERT_EQ(z, y + kPage);
+  EXPECT_FALSE(arena.grow(os, x, kPage, 2 * kPage)) << "y is in the way";
+  arena.give(os, y, kPage);
+  EXPECT_TRUE(arena.grow(os, x, kPage, 2 * kPage)) << "growing up to exactly z, the next used page";
+  EXPECT_FALSE(arena.grow(os, x, 2 * kPage, 3 * kPage)) << "z is in the way";
+  expect_consistent(arena);
+  arena.release(os);
+}
+
 TEST(LargeArena, HoldsNamesTheFreePagesOfItsChunksOnly) {
   OsLayer os;
   Arena arena;
