@@ -153,7 +153,7 @@ TEST(HeapCheck, EveryPoolClassIsCounted) {
 }
 
 // A pointer right at the arena's top (the first byte past its last superslab) in a pool thread
-// cache or a heap's slab list is reported, not followed.
+// cache, a heap's slab list or a pool class's free list is reported, not followed.
 TEST(HeapCheck, PointersAtTheArenasTopAreReportedWhereverTheyAre) {
   TestAllocator a(small_options());
   void* tiny = a.malloc(64);
@@ -168,6 +168,13 @@ TEST(HeapCheck, PointersAtTheArenasTopAreReportedWhereverTheyAre) {
   expect_finding(
       a, "is no slab record of a tiny superslab", [&] { lists.partial = reinterpret_cast<Slab*>(top); },
       [&] { lists.partial = nullptr; });
+  // A block on the class's free list linking to the top: the walk must not read the top's words.
+  void* m = a.malloc(4096);
+  a.free(m);
+  a.thread_flush();  // the thread's pool cache, m with it, onto the class's free list
+  void*& link = *static_cast<void**>(m);
+  void* const saved = link;
+  expect_finding(a, "its free list holds", [&] { link = top; }, [&] { link = saved; });
   a.free(tiny);
 }
 

@@ -51,22 +51,25 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       check_pool_records(ss, c, err);
     }
     // Every block on the two free lists is a block of one of the class's superslabs, linked
-    // back to its predecessor; each superslab counts its listed blocks.
+    // back to its predecessor; each superslab counts its listed blocks. A walk stops at a
+    // pointer that is no block of the class: its words may not be readable (the arena's top).
     auto listed = [&](void* p, void* prev, const char* list) {
       const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base_);
       SuperslabHeader* ss = off < arena_top() ? superslab_of(p) : nullptr;
       if (!ss || ss->kind != SsKind::kPool || ss->pool_class != c) {
         err.add("pool P%u: its %s list holds %p, not in a superslab of the class", c, list, p);
-        return;
+        return false;
       }
       ++ss->check_listed;
       if (pool_link_prev(p) != prev)
         err.add("pool P%u: %p on its %s list links back to %p, not %p", c, p, list, pool_link_prev(p), prev);
+      return true;
     };
     void* last = nullptr;
-    for (void* p = pcl.free_list.get(); p && n <= carved; p = pool_link_next(p)) listed(p, last, "free"), ++n, last = p;
-    for (void* p = pcl.purged_list.get(), *prev = static_cast<void*>(nullptr); p && purged <= carved; prev = p, p = pool_link_next(p))
-      listed(p, prev, "purged"), ++purged;
+    for (void* p = pcl.free_list.get(); p && n <= carved && listed(p, last, "free"); p = pool_link_next(p)) ++n, last = p;
+    for (void* p = pcl.purged_list.get(), *prev = static_cast<void*>(nullptr);
+         p && purged <= carved && listed(p, prev, "purged"); prev = p, p = pool_link_next(p))
+      ++purged;
     std::uint64_t counted_free = 0, counted_purged = 0, wholly_free = 0, on_empty = 0;
     for (SuperslabHeader* ss = pcl.all.get(); ss && nss--; ss = ss->next) {
       counted_free += ss->pool_free;

@@ -12,7 +12,7 @@
 namespace hakmem {
 
 enum class Ev : std::uint8_t {
-  kAlloc,        // a = size requested, b = usable size, path
+  kAlloc,        // a = size requested (the pool: its block size), b = usable size, path
   kFree,         // path
   kRefill,       // cls; a = from remote drain, b = from spill, c = from slabs
   kFlowControl,  // cls; a = spill length read, b = target, c = blocks pushed to spill
