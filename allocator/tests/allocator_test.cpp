@@ -213,6 +213,25 @@ TEST(Allocator, TheProcessViewFreesThePointersInTheLiveSingleInstancesArenaOnly)
       EXPECT_EQ(a.usable_size(q), kTinySizes[tiny_class_of(size)]) << size;
       a.free(q);
     }
+    // A mid size's hit takes the block pool v1's cache holds for its own class, once.
+    for (std::size_t size : {1025u, 1280u, 1281u, 5000u, 65536u, 131072u}) {
+      void* m = a.malloc(size);
+      a.free(m);
+      void* q = Single::malloc_from_thread_cache(size);
+      EXPECT_EQ(q, m) << size;
+      EXPECT_EQ(a.usable_size(q), kPoolSizes[pool_class_of(size)]) << size;
+      Single::free_in_arena(q);
+    }
+    {
+      void* m = a.malloc(131072);
+      a.free(m);
+      EXPECT_EQ(Single::malloc_from_thread_cache(131073), nullptr) << "a large size never takes a pool block";
+      a.set_pool_v2(true);
+      EXPECT_EQ(Single::malloc_from_thread_cache(131072), nullptr) << "with pool v2 on, the hotbox serves";
+      a.set_pool_v2(false);
+      EXPECT_EQ(Single::malloc_from_thread_cache(131072), m) << "the cached block, still there";
+      a.free(m);
+    }
     hak_heap_report rep;
     EXPECT_EQ(a.check(&rep), 0) << rep.first_error;
     EXPECT_EQ(rep.tiny_live_blocks + rep.pool_live_blocks + rep.large_live_blocks, 0u);

@@ -67,9 +67,10 @@ class Allocator {
   void* reallocarray(void* p, std::size_t n, std::size_t size) noexcept;
   std::size_t usable_size(const void* p) noexcept;
 
-  // Single-instance types (the production library): malloc's front-cache hit reached through
-  // the calling thread's heap alone, with no instance pointer to load and test. nullptr means
-  // "call malloc()": no heap yet, not a tiny size, or an empty cache.
+  // Single-instance types (the production library): malloc's thread-cache hit (a tiny front
+  // cache, or pool v1's cache for a mid size) reached through the calling thread's heap alone,
+  // with no instance pointer to test. nullptr means "call malloc()": no heap yet, a large size,
+  // pool v2 on, or an empty cache.
   static void* malloc_from_thread_cache(std::size_t size) noexcept;
   // The shim's free for the process's single instance: true when p lay in its arena (and is
   // freed); false for NULL, large blocks and any free before the instance exists.
@@ -182,7 +183,7 @@ class Allocator {
   }
   void* tiny_alloc_slow(unsigned cls) noexcept;
   void tiny_free(void* p, SuperslabHeader* ss) noexcept;
-  [[gnu::noinline]] void tiny_free_checked(void* p, SuperslabHeader* ss) noexcept;
+  [[gnu::noinline]] void tiny_free_checked(void* p, SuperslabHeader* ss, const Slab* s) noexcept;
   [[gnu::noinline]] void tiny_free_not_pool(void* p, SuperslabHeader* ss) noexcept;
   void tiny_free_valid(void* p, SuperslabHeader* ss, Slab* s) noexcept;
   [[gnu::noinline]] void free_not_tiny(void* p, SuperslabHeader* ss) noexcept;
@@ -374,10 +375,26 @@ inline void* Allocator<Cfg>::malloc_from_thread_cache(std::size_t size) noexcept
   static_assert(kSingleInstance, "only one instance may be behind the thread's slot");
   static_assert(!TraceT::kOn, "a traced malloc goes through malloc(), which records it");
   auto* h = static_cast<HeapT*>(Ctx::template slot<Allocator>().heap);
-  if (HAKMEM_UNLIKELY(h == nullptr || size > kMaxTiny)) return nullptr;
-  void* p = pop_front(h->front_at(tiny_front_offset_of_small(size)));
-  if (HAKMEM_LIKELY(p != nullptr))  // the class is computed only where the counter is compiled in
-    static_cast<Allocator*>(const_cast<void*>(h->instance))->count_front_hit(tiny_class_of_small(size));
+  if (HAKMEM_UNLIKELY(h == nullptr)) return nullptr;
+  // (The instance is loaded in each branch: loaded before the size test, it cost the tiny hit one
+  // load where no counter is compiled in.)
+  if (HAKMEM_LIKELY(size <= kMaxTiny)) {
+    void* p = pop_front(h->front_at(tiny_front_offset_of_small(size)));
+    if (HAKMEM_LIKELY(p != nullptr))  // the class is computed only where the counter is compiled in
+      static_cast<Allocator*>(const_cast<void*>(h->instance))->count_front_hit(tiny_class_of_small(size));
+    return p;
+  }
+  // A mid size: pool_alloc's cache hit, without malloc()'s call and the class routing before it.
+  if (HAKMEM_UNLIKELY(size > kMaxPool)) return nullptr;
+  auto* self = static_cast<Allocator*>(const_cast<void*>(h->instance));
+  if (HAKMEM_UNLIKELY(self->pool_v2())) return nullptr;
+  auto& c = h->pool_cache[pool_class_of(size)];
+  const std::uint32_t n = c.count;
+  if (HAKMEM_UNLIKELY(n == 0)) return nullptr;
+  void* p = c.slots[n - 1];
+  c.count = n - 1;
+  mark_live(p);
+  self->tel_.bad_class.no_tiny_class.inc();  // as malloc() counts it
   return p;
 }
 
@@ -431,16 +448,16 @@ inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
   const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - s->data_start;
   if (HAKMEM_UNLIKELY(off >= s->carved_bytes.load(std::memory_order_relaxed) || !s->divide(off).at_block_start ||
                       is_marked_free(p)))
-    return tiny_free_checked(p, ss);
+    return tiny_free_checked(p, ss, s);
   tiny_free_valid(p, ss, s);
 }
 
 template <class Cfg>
-void Allocator<Cfg>::tiny_free_checked(void* p, SuperslabHeader* ss) noexcept {
-  // A pool block: its record (read by tiny_free already) has all a valid free needs. Tail calls
-  // only, so a pool free keeps no stack frame.
+void Allocator<Cfg>::tiny_free_checked(void* p, SuperslabHeader* ss, const Slab* s) noexcept {
+  // A pool block: its record s (p's, read by tiny_free already) has all a valid free needs. Tail
+  // calls only, so a pool free keeps no stack frame.
   // (A class out of range, kNoClass or a corrupted record, takes the checks that read the header.)
-  if (const Slab* s = slab_of(ss, p); HAKMEM_LIKELY(s->pool_class < kPoolClassCount)) return pool_free_by_record(p, ss, s);
+  if (HAKMEM_LIKELY(s->pool_class < kPoolClassCount)) return pool_free_by_record(p, ss, s);
   tiny_free_not_pool(p, ss);
 }
 
