@@ -111,6 +111,99 @@ TEST(LargeArena, HoldsNamesTheFreePagesOfItsChunksOnly) {
   arena.release(os);
 }
 
+// A flush purges every idle page, page 1 included, and no live one between idle ones; purged
+// pages taken again are counted as mapped again and reported clean, and freed again they are
+// idle (not purged) until the next flush.
+TEST(LargeArena, FlushPurgesEveryIdlePageAndPurgedPagesComeBackCleanAndCounted) {
+  OsLayer os;
+  Arena arena;
+  char* a = take(arena, os, kPage);  // page 1: the lowest a block can have
+  char* b = take(arena, os, kPage);
+  char* c = take(arena, os, kPage);
+  char* d = take(arena, os, kPage);  // keeps c's page below the frontier's last
+  ASSERT_EQ(b, a + kPage);
+  ASSERT_EQ(c, b + kPage);
+  ASSERT_EQ(d, c + kPage);
+  std::memset(b, 0x5a, kPage);
+  const std::uint64_t mapped = os.mapped_bytes();
+  arena.give(os, a, kPage);
+  arena.give(os, c, kPage);  // idle: pages 1 and 3, with b live between them
+  arena.flush(os);
+  EXPECT_EQ(arena.idle_bytes(), 0u) << "page 1 was left idle";
+  EXPECT_EQ(os.purged_bytes(), 2 * kPage);
+  EXPECT_EQ(os.mapped_bytes(), mapped - 2 * kPage);
+  EXPECT_EQ(b[0], 0x5a) << "a live page between idle ones was purged";
+  EXPECT_EQ(b[kPage - 1], 0x5a);
+  expect_consistent(arena);
+  bool dirty = true;
+  EXPECT_EQ(take(arena, os, kPage, &dirty), a) << "the lowest free page";
+  EXPECT_FALSE(dirty) << "a purged page reads zero";
+  EXPECT_EQ(os.mapped_bytes(), mapped - kPage) << "a purged page taken again is counted again";
+  expect_consistent(arena);
+  arena.give(os, a, kPage);
+  EXPECT_EQ(arena.idle_bytes(), kPage) << "freed again, it is idle: its purged mark went when it was taken";
+  expect_consistent(arena);
+  arena.flush(os);
+  EXPECT_EQ(os.purged_bytes(), 3 * kPage);
+  arena.give(os, b, kPage);
+  arena.give(os, d, kPage);
+  arena.flush(os);
+  EXPECT_EQ(arena.chunks(), 0u);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
+// The purge bound to the byte: a free purges when the idle bytes pass kIdleMax plus the recent
+// live set (a high-water mark that loses 1/64 at each free), and then exactly the whole pages
+// that bring them down to kPurgeSlack below it, from the top. The test keeps give()'s
+// arithmetic beside the arena as its model.
+TEST(LargeArena, AFreePurgesExactlyWhenTheIdleRoomPassesItsBoundAndDownToTheSlack) {
+  OsLayer os;
+  Arena arena;
+  std::size_t live = 0, recent = 0, idle = 0;  // the model
+  const auto model_take_warm = [&](std::size_t bytes) {
+    idle -= bytes;
+    live += bytes;
+    if (live > recent) recent = live;
+  };
+  const auto model_give = [&](std::size_t bytes) {
+    idle += bytes;
+    live -= bytes;
+    const std::size_t decayed = recent - recent / Arena::kRecentDecay;
+    recent = live > decayed ? live : decayed;
+  };
+  std::vector<char*> big;
+  for (int i = 0; i < 8; ++i) big.push_back(take(arena, os, Arena::kMaxBlock));  // 3 chunks
+  live = recent = 8 * Arena::kMaxBlock;
+  for (char* p : big) {
+    arena.give(os, p, Arena::kMaxBlock);
+    model_give(Arena::kMaxBlock);
+  }
+  ASSERT_LE(idle, Arena::kIdleMax + recent);
+  EXPECT_EQ(os.purged_bytes(), 0u);
+  EXPECT_EQ(arena.idle_bytes(), idle);
+  // Page-sized blocks from the lowest idle page (warm): each free decays the recent live set.
+  int frees = 0;
+  for (;;) {
+    char* p = take(arena, os, kPage);
+    model_take_warm(kPage);
+    arena.give(os, p, kPage);
+    model_give(kPage);
+    ++frees;
+    if (idle > Arena::kIdleMax + recent) break;
+    ASSERT_EQ(os.purged_bytes(), 0u) << "purged before the bound, at free " << frees;
+    ASSERT_EQ(arena.idle_bytes(), idle) << "at free " << frees;
+    ASSERT_LT(frees, 1000) << "the bound was never passed";
+  }
+  const std::size_t target = Arena::kIdleMax + recent - Arena::kPurgeSlack;
+  const std::size_t pages = (idle - target + kPage - 1) / kPage;
+  EXPECT_EQ(os.purged_bytes(), pages * kPage) << "at free " << frees << ": whole pages down to the slack";
+  EXPECT_EQ(arena.idle_bytes(), idle - pages * kPage);
+  EXPECT_LE(arena.idle_bytes(), target);
+  expect_consistent(arena);
+  arena.release(os);
+  EXPECT_EQ(os.mapped_bytes(), 0u) << "the teardown purged the idle pages before dropping the chunks";
+}
+
 // A live set that swings between 40 MiB and nothing keeps its room: every round takes the same
 // pages again (a fixed 32 MiB bound on idle bytes would purge some at each swing, and each of
 // them would fault again). Once the live set stays small, frees purge the highest pages first.

@@ -128,5 +128,37 @@ TEST(Stats, EachCounterCountsExactlyItsEvents) {
   EXPECT_EQ(count("owner_mismatch"), 1u);
 }
 
+// The shim's malloc hit (malloc_from_thread_cache, production's single-instance type) counts as
+// malloc() would: a tiny hit as a front-cache hit, a mid size as a request with no tiny class;
+// a miss, which the shim hands to malloc(), counts nothing of its own.
+TEST(Stats, TheShimsThreadCacheHitsCountAsMallocCountsThem) {
+  using Single = Allocator<Config<kAllFlagsMask, StdAtomics, ProcessTlsContext>>;
+  Single a(small_options());
+  const auto count = [&](const std::string& name, int cls = -2) {
+    std::uint64_t sum = 0;
+    for (const auto& [key, v] : visited(a.telemetry()))
+      if (std::get<1>(key) == name && (cls == -2 || std::get<2>(key) == cls)) sum += v;
+    return sum;
+  };
+  const unsigned c16 = tiny_class_of(16);
+  a.free(a.malloc(16));
+  const std::uint64_t hits = count("alloc_hit", c16), misses = count("alloc_miss", c16);
+  void* t = Single::malloc_from_thread_cache(16);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(count("alloc_hit", c16), hits + 1);
+  EXPECT_EQ(count("class_hits", c16), hits + 1);
+  EXPECT_EQ(count("alloc_miss", c16), misses);
+  a.free(t);
+  // The biggest class keeps two blocks: one refill takes one, its free caches it.
+  a.free(a.malloc(kMaxPool));
+  const std::uint64_t beyond_tiny = count("no_tiny_class");
+  void* m = Single::malloc_from_thread_cache(kMaxPool);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(count("no_tiny_class"), beyond_tiny + 1) << "a mid-size hit is a request no tiny class serves";
+  EXPECT_EQ(Single::malloc_from_thread_cache(kMaxPool), nullptr) << "the cache is empty now";
+  EXPECT_EQ(count("no_tiny_class"), beyond_tiny + 1) << "the shim's miss leaves the count to malloc()";
+  a.free(m);
+}
+
 }  // namespace
 }  // namespace hakmem::test
