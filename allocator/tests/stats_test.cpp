@@ -26,6 +26,16 @@ std::map<Key, std::uint64_t> visited(const auto& telemetry) {
   return seen;
 }
 
+// A counter's value summed over its classes (kAnyClass), or of one class, as the stats API
+// reports it.
+constexpr int kAnyClass = -2;
+std::uint64_t counted(const auto& telemetry, const std::string& name, int cls) {
+  std::uint64_t sum = 0;
+  for (const auto& [key, v] : visited(telemetry))
+    if (std::get<1>(key) == name && (cls == kAnyClass || std::get<2>(key) == cls)) sum += v;
+  return sum;
+}
+
 TEST(Stats, EveryCompiledCounterIsVisitedOnceUnderItsFamilyNameAndClass) {
   AllFlagsAllocator a(small_options());
   const auto seen = visited(a.telemetry());
@@ -81,12 +91,7 @@ TEST(Stats, ABuildWithoutTelemetryHasNoCounterToVisit) {
 // remote free). Values of a name summed over its classes, as the stats API reports them.
 TEST(Stats, EachCounterCountsExactlyItsEvents) {
   AllFlagsAllocator a(small_options());
-  const auto count = [&](const std::string& name, int cls = -2) {
-    std::uint64_t sum = 0;
-    for (const auto& [key, v] : visited(a.telemetry()))
-      if (std::get<1>(key) == name && (cls == -2 || std::get<2>(key) == cls)) sum += v;
-    return sum;
-  };
+  const auto count = [&](const std::string& name, int cls = kAnyClass) { return counted(a.telemetry(), name, cls); };
   const unsigned c16 = tiny_class_of(16);
   void* first = a.malloc(16);  // a refill: a miss
   void* second = a.malloc(16);  // a front-cache hit
@@ -134,12 +139,7 @@ TEST(Stats, EachCounterCountsExactlyItsEvents) {
 TEST(Stats, TheShimsThreadCacheHitsCountAsMallocCountsThem) {
   using Single = Allocator<Config<kAllFlagsMask, StdAtomics, ProcessTlsContext>>;
   Single a(small_options());
-  const auto count = [&](const std::string& name, int cls = -2) {
-    std::uint64_t sum = 0;
-    for (const auto& [key, v] : visited(a.telemetry()))
-      if (std::get<1>(key) == name && (cls == -2 || std::get<2>(key) == cls)) sum += v;
-    return sum;
-  };
+  const auto count = [&](const std::string& name, int cls = kAnyClass) { return counted(a.telemetry(), name, cls); };
   const unsigned c16 = tiny_class_of(16);
   a.free(a.malloc(16));
   const std::uint64_t hits = count("alloc_hit", c16), misses = count("alloc_miss", c16);
