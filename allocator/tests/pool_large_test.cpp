@@ -491,8 +491,27 @@ TEST(LargeCache, ItsRulesHoldAtTheirExactBoundaries) {
   LargeRange r;
   ASSERT_TRUE(cache.take(os, kMin, &r)) << "at kReshapeMin a range over twice the size is cut";
   EXPECT_EQ(r.bytes, kMin);
+  EXPECT_EQ(r.base, m) << "its head serves the request";
+  EXPECT_EQ(r.origin, 7u) << "cut from the cached mapping, not grown into a new one";
+  EXPECT_EQ(cache.entries(), 1u) << "its tail stays cached";
   os.unmap(r.base, r.bytes);
   cache.flush(os);
+  // Over kReshapeMin: a range of 2.5x the request is cut (its half exceeds the request); the
+  // biggest range, when below half the request, does not grow.
+  auto* wide = static_cast<char*>(os.map(5 * kMin / 2));
+  cache.give(os, {wide, 5 * kMin / 2, 10});
+  ASSERT_TRUE(cache.take(os, kMin, &r));
+  EXPECT_EQ(r.bytes, kMin) << "2.5x the request: cut, not handed out whole";
+  os.unmap(r.base, r.bytes);
+  EXPECT_FALSE(cache.take(os, 4 * kMin, &r)) << "the 1.5x kReshapeMin tail is below half of 4x: no growth";
+  cache.flush(os);
+  // A request of several MiB finds its best fit like a small one: whole, from its own mapping.
+  auto* five = static_cast<char*>(os.map(5 << 20));
+  cache.give(os, {five, std::size_t{5} << 20, 11});
+  ASSERT_TRUE(cache.take(os, std::size_t{5} << 20, &r));
+  EXPECT_EQ(r.base, five);
+  EXPECT_EQ(r.origin, 11u) << "found in its bin, not grown from the biggest";
+  os.unmap(r.base, r.bytes);
   auto* half = static_cast<char*>(os.map(kMin / 2));
   cache.give(os, {half, kMin / 2, 8});
   ASSERT_TRUE(cache.take(os, kMin, &r)) << "a range of exactly half of kReshapeMin grows";
@@ -503,6 +522,77 @@ TEST(LargeCache, ItsRulesHoldAtTheirExactBoundaries) {
   cache.give(os, {small, kMin / 2, 9});
   EXPECT_FALSE(cache.take(os, kMin - 4096, &r)) << "below kReshapeMin nothing grows";
   cache.flush(os);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
+// An entry handed out leaves no trace in the address indexes: a range given next to where it
+// was, from the same mapping, does not join the entry that is gone (on either side).
+TEST(LargeCache, ATakenEntryLeavesNoTraceInTheAddressIndexes) {
+  OsLayer os;
+  LargeCache<StdAtomics> cache;
+  constexpr std::size_t kPage = 4096;
+  auto* m = static_cast<char*>(os.map(4 * kPage));
+  LargeRange r;
+  cache.give(os, {m, 2 * kPage, 20});
+  ASSERT_TRUE(cache.take(os, 2 * kPage, &r));
+  ASSERT_EQ(r.base, m);
+  cache.give(os, {m + 2 * kPage, 2 * kPage, 20});  // starts where the taken entry ended
+  EXPECT_EQ(cache.entries(), 1u);
+  EXPECT_FALSE(cache.holds(m)) << "joined the entry handed out";
+  ASSERT_TRUE(cache.take(os, 2 * kPage, &r));
+  ASSERT_EQ(r.base, m + 2 * kPage);
+  EXPECT_EQ(cache.entries(), 0u);
+  cache.give(os, {m, 2 * kPage, 20});  // ends where the taken entry started
+  EXPECT_EQ(cache.entries(), 1u);
+  EXPECT_FALSE(cache.holds(m + 2 * kPage)) << "joined the entry handed out";
+  cache.flush(os);
+  os.unmap(m + 2 * kPage, 2 * kPage);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
+// Bins are page counts in a two-level bitmap of 64-bit words: entries on both sides of a word's
+// edge (63, 64, 127, 128 pages) are each found by an exact request, two of one bin are both
+// handed out once, and an emptied bin is not found again.
+TEST(LargeCache, BinsAtTheEdgesOfTheBitmapsWordsAreFoundAndEmptied) {
+  OsLayer os;
+  LargeCache<StdAtomics> cache;
+  constexpr std::size_t kPage = 4096;
+  std::uint64_t origin = 30;
+  std::vector<LargeRange> given;
+  for (std::size_t pages : {63, 64, 127, 128, 127}) {
+    given.push_back({static_cast<char*>(os.map(pages * kPage)), pages * kPage, origin++});
+    cache.give(os, given.back());
+  }
+  LargeRange r;
+  for (std::size_t i : {4, 2, 3, 1, 0}) {  // newest first within a bin
+    ASSERT_TRUE(cache.take(os, given[i].bytes, &r)) << given[i].bytes / kPage << " pages";
+    EXPECT_EQ(r.base, given[i].base) << given[i].bytes / kPage << " pages";
+    EXPECT_EQ(r.origin, given[i].origin) << "found in its bin, not grown from the biggest";
+    os.unmap(r.base, r.bytes);
+  }
+  EXPECT_EQ(cache.entries(), 0u);
+  EXPECT_FALSE(cache.take(os, 127 * kPage, &r)) << "an emptied bin found again";
+  // Emptied bins leave no bit behind: a request whose own bin was emptied finds the next one up.
+  const LargeRange wider{static_cast<char*>(os.map(130 * kPage)), 130 * kPage, 40};
+  cache.give(os, wider);
+  ASSERT_TRUE(cache.take(os, 127 * kPage, &r));
+  EXPECT_EQ(r.base, wider.base) << "the 130-page entry, whole (within twice the request)";
+  EXPECT_EQ(r.origin, wider.origin);
+  os.unmap(r.base, r.bytes);
+  // A request in the bitmap's first word finds an entry in the second through the summary word,
+  // and once that word is empty again the summary forgets it (the biggest is the one left).
+  const LargeRange twice{static_cast<char*>(os.map(126 * kPage)), 126 * kPage, 41};
+  cache.give(os, twice);
+  ASSERT_TRUE(cache.take(os, 63 * kPage, &r)) << "an entry of exactly twice the request, a word up";
+  EXPECT_EQ(r.base, twice.base);
+  os.unmap(r.base, r.bytes);
+  const LargeRange small{static_cast<char*>(os.map(40 * kPage)), 40 * kPage, 42};
+  cache.give(os, small);
+  ASSERT_TRUE(cache.take(os, 64 * kPage, &r)) << "the biggest entry (40 pages) grows to the request";
+  EXPECT_EQ(r.bytes, 64 * kPage);
+  EXPECT_EQ(r.origin, kFreshOrigin);
+  os.unmap(r.base, r.bytes);
+  EXPECT_EQ(cache.entries(), 0u);
   EXPECT_EQ(os.mapped_bytes(), 0u);
 }
 

@@ -55,7 +55,8 @@ def non_equivalent_rate(c):
 
 
 def apply_equivalents(results, path):
-    """Marks the survivors argued equivalent in `path` (lines "ID FILE FUNCTION reason", # comments)
+    """Marks the survivors argued equivalent in `path` (lines "ID FILE FUNCTION reason", # comments;
+    FUNCTION without its spaces, as in "LargeCache<A,JoinAcrossMappings>")
     with the verdict "equivalent". An id whose file or function differs from the campaign's (ids
     move when a core header changes), or whose mutant was detected, is an error: the argument is
     stale or wrong. Returns the error lines."""
@@ -73,7 +74,7 @@ def apply_equivalents(results, path):
             m = by_id.get(int(parts[0]))
             if m is None:
                 errors.append("%s:%d: #%s is in no campaign given" % (path, n, parts[0]))
-            elif os.path.basename(m["file"]) != parts[1] or m.get("function", "") != parts[2]:
+            elif os.path.basename(m["file"]) != parts[1] or m.get("function", "").replace(" ", "") != parts[2]:
                 errors.append("%s:%d: #%s is %s %s() in the campaign, not %s %s() (stale id)" % (
                     path, n, parts[0], os.path.basename(m["file"]), m.get("function", ""), parts[1], parts[2]))
             elif m["verdict"] != "survived":
