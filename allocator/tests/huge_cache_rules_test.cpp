@@ -110,6 +110,78 @@ TEST(HugeCacheRules, TheBoundIsTheMinimumPlusHalfTheLiveBytesExactly) {
   EXPECT_EQ(os.mapped_bytes(), 0u);
 }
 
+// What a take hands out becomes live, and the live bytes set the bound: a whole entry counts its
+// own size, a cut its head, a growth the size it grew to, a failed growth nothing. Each phase
+// starts from B MiB live (note_mapped) and ends with a probe: a fresh range of S > 32 MiB, given
+// with L MiB live, is kept exactly when S <= 32 + (L - S) / 2, i.e. 3S <= 64 + L.
+TEST(HugeCacheRules, WhatATakeHandsOutCountsAsLiveForTheBound) {
+  OsLayer os;
+  Cache cache;
+  LargeRange r;
+  std::uint64_t origin = 10;
+  const auto start = [&](std::size_t live_mib) {
+    cache.flush(os);
+    cache.note_freed(std::size_t{1} << 40);
+    cache.note_mapped(live_mib * kMiB);
+  };
+  const auto kept = [&](std::size_t mib) {  // the probe
+    const LargeRange p = mapped(os, mib * kMiB, origin++);
+    cache.give(os, p, kNoClock, 1000);
+    return cache.holds(p.base);
+  };
+  // A whole entry (20 MiB for 15): back to 60 live, so 40 is kept (120 <= 124); 55 would not.
+  start(60);
+  cache.give(os, mapped(os, 20 * kMiB, origin++), kNoClock, 1000);
+  ASSERT_TRUE(cache.take(os, 15 * kMiB, &r, kNoClock, 1000));
+  ASSERT_EQ(r.bytes, 20 * kMiB);
+  EXPECT_TRUE(kept(40)) << "a whole entry counted as the request, not its size";
+  os.unmap(r.base, r.bytes);
+  // A cut (20 MiB of a 50 MiB entry, 36 live after the give): 56 live, so 38 is kept (114 <= 120).
+  start(86);
+  const LargeRange fifty = mapped(os, 50 * kMiB, origin++);
+  cache.give(os, fifty, kNoClock, 1000);
+  ASSERT_TRUE(cache.holds(fifty.base)) << "50 MiB under a bound of 32 + 36 / 2";
+  ASSERT_TRUE(cache.take(os, 20 * kMiB, &r, kNoClock, 1000));
+  ASSERT_EQ(r.bytes, 20 * kMiB);
+  EXPECT_TRUE(kept(38)) << "a cut not counted as live";
+  os.unmap(r.base, r.bytes);
+  // A growth (a 10 MiB entry to 16): 46 + 16 = 62 live, so 42 is kept (126 <= 126); 56 would not.
+  start(56);
+  cache.give(os, mapped(os, 10 * kMiB, origin++), kNoClock, 1000);
+  ASSERT_TRUE(cache.take(os, 16 * kMiB, &r, kNoClock, 1000));
+  ASSERT_EQ(r.origin, kFreshOrigin) << "grown";
+  EXPECT_TRUE(kept(42)) << "a growth counted as the entry's size, or not at all";
+  os.unmap(r.base, r.bytes);
+  // A growth the OS refuses: 46 live, so 40 is not kept (120 > 110); 62 would keep it.
+  start(56);
+  cache.give(os, mapped(os, 10 * kMiB, origin++), kNoClock, 1000);
+  os.inject_faults(0, 1);
+  ASSERT_FALSE(cache.take(os, 16 * kMiB, &r, kNoClock, 1000));
+  os.inject_faults(0, 0);
+  EXPECT_FALSE(kept(40)) << "a failed growth left its size live";
+  cache.flush(os);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
+// An entry handed out is gone for good: the other half of its mapping, given next to where it
+// was, joins nothing.
+TEST(HugeCacheRules, AnEntryHandedOutJoinsNothingAfterwards) {
+  OsLayer os;
+  Cache cache;
+  auto* m = static_cast<char*>(os.map(20 * kMiB));
+  cache.give(os, {m, 10 * kMiB, 3}, kNoClock, 1000);
+  LargeRange r;
+  ASSERT_TRUE(cache.take(os, 10 * kMiB, &r, kNoClock, 1000));
+  ASSERT_EQ(r.base, m);
+  cache.give(os, {m + 10 * kMiB, 10 * kMiB, 3}, kNoClock, 1000);
+  EXPECT_EQ(cache.entries(), 1u);
+  EXPECT_EQ(cache.bytes(), 10 * kMiB) << "joined the entry handed out";
+  EXPECT_FALSE(cache.holds(m));
+  cache.flush(os);
+  os.unmap(m, 10 * kMiB);
+  EXPECT_EQ(os.mapped_bytes(), 0u);
+}
+
 // Taking an entry out of the middle keeps every other one, in order.
 TEST(HugeCacheRules, RemovingAnEntryKeepsTheOthers) {
   OsLayer os;
