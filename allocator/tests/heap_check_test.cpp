@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "process_memory.h"
 #include "test_config.h"
 
 namespace hakmem::test {
@@ -134,6 +135,17 @@ TEST(HeapCheck, ASlabNamedTwiceByAHeapsListsIsReported) {
   ASSERT_EQ(cs.partial, nullptr);
   expect_finding(
       a, "is named twice by its lists", [&] { cs.partial = cs.current; }, [&] { cs.partial = nullptr; });
+  // A partial list in a cycle (the slab its own successor): reported once, and the walk stops.
+  expect_finding(
+      a, "is named twice by its lists",
+      [&] {
+        cs.partial = cs.current;
+        cs.current->next = cs.current;
+      },
+      [&] {
+        cs.current->next = nullptr;
+        cs.partial = nullptr;
+      });
   expect_finding(
       a, "is no slab record of a tiny superslab",
       [&] { cs.partial = reinterpret_cast<Slab*>(superslab_of(p)->slabs().data() + kSlabsPerSuperslab); },
@@ -276,6 +288,55 @@ TEST(HeapCheck, AnInboxHoldingAnotherHeapsBlockIsReported) {
   const std::string got = first_error(a);
   EXPECT_NE(got.find("remote list of heap"), std::string::npos) << got;
   EXPECT_NE(got.find("belongs to heap"), std::string::npos) << got;
+}
+
+// A remote batch gathered for one heap holds only that heap's blocks.
+TEST(HeapCheck, ARemoteBatchHoldingAnotherHeapsBlockIsReported) {
+  TestAllocator a(small_options());
+  void* keep = a.malloc(64);  // this thread's heap
+  void* theirs = nullptr;
+  std::thread([&] { theirs = a.malloc(64); }).join();  // another heap, orphaned with a live block
+  a.free(theirs);  // gathered in this thread's batch for the other heap
+  HeapT& mine = heap_of(keep);
+  ASSERT_EQ(mine.batch.count, 1u);
+  HeapT* const dest = mine.batch.dest;
+  expect_finding(a, "remote batch of heap", [&] { mine.batch.dest = &mine; }, [&] { mine.batch.dest = dest; });
+  a.free(keep);
+}
+
+// A pool-only instance: every superslab of the arena is one class's, and the walk of the
+// class's superslab list reaches the last one too.
+TEST(HeapCheck, AClassOwningEverySuperslabIsCountedWhole) {
+  TestAllocator a(small_options());
+  std::vector<void*> blocks;
+  for (int i = 0; i < 20; ++i) blocks.push_back(a.malloc(kMaxPool));  // two superslabs of 7
+  hak_heap_report r;
+  ASSERT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.pool_live_blocks, blocks.size());
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+  for (void* p : blocks) a.free(p);
+}
+
+// Pool v2's hotboxes sit right after the heap's tiny slab lists: a check with the first class's
+// hotbox full walks exactly the tiny classes' lists.
+TEST(HeapCheck, AV2HotboxOfTheFirstPoolClassIsNoSlabList) {
+  TestAllocator a(small_options());
+  a.set_pool_v2(true);
+  void* p = a.malloc(kPoolSizes[0]);
+  ASSERT_EQ(clean(a), "");
+  a.free(p);
+  ASSERT_EQ(clean(a), "");
+}
+
+// The check's scratch bitmap is given back: checks in a row leave the address space as it was.
+TEST(HeapCheck, ACheckLeavesNoMappingBehind) {
+  TestAllocator a(small_options());
+  void* p = a.malloc(64);
+  ASSERT_EQ(clean(a), "");
+  const std::size_t before = mapped_address_space();
+  for (int i = 0; i < 64; ++i) ASSERT_EQ(clean(a), "");
+  EXPECT_LT(mapped_address_space(), before + 64 * 4096) << "each check kept its scratch mapping";
+  a.free(p);
 }
 
 // Blocks waiting in a spill queue are in transit, not live.

@@ -67,7 +67,70 @@ TEST(PoolBoundary, WithoutThreadCachesBlocksGoOneByOne) {
     EXPECT_EQ(r.pool_live_blocks, blocks.size() - i - 1);
     EXPECT_EQ(r.pool_cached_blocks, 0u);
   }
-  EXPECT_EQ(a.malloc(5000), blocks.back()) << "the class's free list is LIFO";
+  void* again = a.malloc(5000);
+  EXPECT_EQ(again, blocks.back()) << "the class's free list is LIFO";
+  a.free(again);  // handed out live again: its free mark was cleared
+  EXPECT_EQ(report(a).pool_live_blocks, 0u);
+}
+
+// With one block's bytes to keep and nothing in use, the second block freed is purged: a class
+// keeps at least one free block and no more than its keep.
+TEST(PoolBoundary, AClassKeepingOneBlockPurgesTheSecondFreed) {
+  Options o = small_options();
+  o.pool_cache_bytes = 0;
+  o.pool_release = false;
+  o.pool_keep_free_bytes = 20480;
+  TestAllocator a(o);
+  ASSERT_EQ(kPoolSizes[pool_class_of(20480)], 20480u);
+  void* x = a.malloc(20480);
+  void* y = a.malloc(20480);
+  std::memset(x, 1, 20480);
+  std::memset(y, 1, 20480);
+  a.free(x);
+  EXPECT_EQ(a.os().purged_bytes(), 0u) << "one free block, one in use: within the keep";
+  a.free(y);
+  EXPECT_GT(a.os().purged_bytes(), 0u) << "two free blocks, none in use, a keep of one";
+  report(a);
+}
+
+// A wholly free superslab the class keeps (release off) waits on its empty list; blocks taken
+// from it again, resident or purged, take it off, so it is never given back with a block live.
+TEST(PoolBoundary, BlocksTakenFromAWhollyFreeSuperslabTakeItOffItsEmptyList) {
+  Options o = small_options();
+  o.pool_cache_bytes = 0;
+  o.pool_release = false;
+  o.pool_keep_free_bytes = 0;
+  TestAllocator a(o);
+  const std::size_t per_superslab = (kSuperslabSize - kHeaderBytes) / 20480;
+  std::vector<void*> blocks;  // a first superslab carved to its end, and one block of a second
+  for (std::size_t i = 0; i <= per_superslab; ++i) blocks.push_back(a.malloc(20480));
+  ASSERT_NE(superslab_of(blocks.front()), superslab_of(blocks.back()));
+  for (void* p : blocks) a.free(p);  // the last, the second's, stays resident; the rest purged
+  ASSERT_GT(a.os().purged_bytes(), 0u);
+  report(a);
+  void* resident = a.malloc(20480);
+  EXPECT_EQ(resident, blocks.back());
+  void* purged = a.malloc(20480);  // from the first superslab, wholly free until now
+  EXPECT_EQ(superslab_of(purged), superslab_of(blocks.front()));
+  EXPECT_EQ(report(a).pool_live_blocks, 2u);  // the check fails on a listed superslab with live blocks
+  a.free(resident);
+  a.free(purged);
+  report(a);
+}
+
+// The same with release on: the first superslab, wholly free once its last blocks were purged,
+// goes back to the arena when nothing of the class is in use any more.
+TEST(PoolBoundary, ASuperslabWhollyFreeThroughItsPurgedBlocksIsGivenBack) {
+  Options o = small_options();
+  o.pool_cache_bytes = 0;
+  o.pool_keep_free_bytes = 0;
+  TestAllocator a(o);
+  const std::size_t per_superslab = (kSuperslabSize - kHeaderBytes) / 20480;
+  std::vector<void*> blocks;
+  for (std::size_t i = 0; i <= per_superslab; ++i) blocks.push_back(a.malloc(20480));
+  EXPECT_EQ(report(a).superslabs, 2u);
+  for (void* p : blocks) a.free(p);
+  EXPECT_EQ(report(a).superslabs, 1u) << "the first superslab stayed with the class";
 }
 
 // Classes of two pages and more purge the blocks freed past the keep; one page does not.
@@ -127,6 +190,21 @@ TEST(PoolBoundaryDeathTest, BlocksWaitingInAV2HotboxAreFree) {
   for (std::uint32_t k = 1; k < kHotboxRefill; ++k)  // carved before p by the same refill
     EXPECT_DEATH(a.free(p - k * 6144), "double free \\(block is already free\\)") << "block " << k << " before p";
   a.free(p);
+  void* q = a.malloc(6000);
+  EXPECT_EQ(q, p) << "the hotbox is LIFO";
+  a.free(q);  // handed out live again: its free mark was cleared
+}
+
+// A hotbox refilled from the class's free list (blocks freed there by v1, marked free) hands its
+// block out live: freeing it is no double free.
+TEST(PoolBoundary, AV2RefillFromTheClassesFreeListHandsOutALiveBlock) {
+  TestAllocator a(small_options());
+  malloc_free_flush(a, 6000, 8);  // eight free blocks on the class's list
+  a.set_pool_v2(true);
+  void* q = a.malloc(6000);
+  ASSERT_NE(q, nullptr);
+  a.free(q);
+  EXPECT_EQ(report(a).pool_live_blocks, 0u);
 }
 
 // A v2 refill that cannot carve (the arena's commit fails) falls back to v1, which fails too:
