@@ -140,5 +140,27 @@ TEST(TraceFormat, ARemoteFreeIsTracedAsAPushOfTheBlock) {
   EXPECT_EQ(pushes[0].b, 0u);
 }
 
+// A front cache's overflow records its flow-control decision (the length it saw, the target, the
+// blocks pushed to the spill queue) and what went back to the slabs: together its older half.
+TEST(TraceFormat, AnOverflowRecordsItsSpillAndWhatWentBackToTheSlabs) {
+  TracedAllocator a(small_options());
+  const unsigned c16 = tiny_class_of(16);
+  const std::uint32_t capacity = a.front_capacity(c16) ? a.front_capacity(c16) : kFrontCapacity[c16];
+  std::vector<void*> blocks;
+  for (std::uint32_t i = 0; i <= capacity; ++i) blocks.push_back(a.malloc(16));
+  ASSERT_EQ(a.front_capacity(c16), capacity);
+  const std::size_t before = a.trace().events.size();
+  for (void* p : blocks) a.free(p);  // the last free finds the cache full
+  const auto flows = since(a, before, Ev::kFlowControl), returns = since(a, before, Ev::kSlabReturn);
+  ASSERT_EQ(flows.size(), 1u);
+  ASSERT_EQ(returns.size(), 1u);
+  EXPECT_EQ(flows[0].cls, c16);
+  EXPECT_EQ(flows[0].a, 0u) << "the spill queue was empty";
+  EXPECT_EQ(flows[0].b, small_options().spill_target);
+  EXPECT_EQ(flows[0].c, std::min<std::uint64_t>(capacity / 2, small_options().spill_target));
+  EXPECT_EQ(returns[0].cls, c16);
+  EXPECT_EQ(flows[0].c + returns[0].a, capacity / 2) << "the older half left the cache";
+}
+
 }  // namespace
 }  // namespace hakmem::test
