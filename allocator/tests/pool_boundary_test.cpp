@@ -207,6 +207,18 @@ TEST(PoolBoundary, AV2RefillFromTheClassesFreeListHandsOutALiveBlock) {
   EXPECT_EQ(report(a).pool_live_blocks, 0u);
 }
 
+// A thread's flush empties the caches and hotboxes of every pool class, the first and the last.
+TEST(PoolBoundary, AFlushEmptiesEveryPoolClassesCacheAndHotbox) {
+  TestAllocator a(small_options());
+  a.free(a.malloc(kPoolSizes[0]));
+  a.free(a.malloc(kMaxPool));
+  a.set_pool_v2(true);
+  a.free(a.malloc(kPoolSizes[0]));
+  ASSERT_GT(report(a).pool_cached_blocks, 0u);
+  a.thread_flush();
+  EXPECT_EQ(report(a).pool_cached_blocks, 0u);
+}
+
 // A v2 refill that cannot carve (the arena's commit fails) falls back to v1, which fails too:
 // ENOMEM, and the counters say both.
 TEST(PoolBoundary, AFailedV2RefillFallsBackToV1AndCountsIt) {

@@ -162,5 +162,53 @@ TEST(TraceFormat, AnOverflowRecordsItsSpillAndWhatWentBackToTheSlabs) {
   EXPECT_EQ(flows[0].c + returns[0].a, capacity / 2) << "the older half left the cache";
 }
 
+// A refill records where its blocks came from; a flush records what each cache gave back and
+// how many remote frees it collected; a drain of the spill queue records what it moved.
+TEST(TraceFormat, RefillsFlushesAndDrainsRecordTheirCounts) {
+  TracedAllocator a(small_options());
+  const unsigned c16 = tiny_class_of(16);
+  void* first = a.malloc(16);  // the first refill: all from new slab blocks
+  auto refills = since(a, 0, Ev::kRefill);
+  ASSERT_EQ(refills.size(), 1u);
+  EXPECT_EQ(refills[0].cls, c16);
+  EXPECT_EQ(refills[0].a, 0u) << "no remote frees were waiting";
+  EXPECT_EQ(refills[0].b, 0u) << "nothing in the spill queue";
+  EXPECT_EQ(refills[0].c, kFrontCapacity[c16] / 2);
+  EXPECT_TRUE(since(a, 0, Ev::kRemoteDrain).empty()) << "an empty inbox drained nothing";
+  std::vector<void*> mine;
+  for (int i = 0; i < 3; ++i) mine.push_back(a.malloc(16));
+  std::thread([&] {
+    for (void* p : mine) a.free(p);  // remote frees, batched, pushed when the thread exits
+    a.thread_exit();
+  }).join();
+  const std::size_t before = a.trace().events.size();
+  a.thread_flush();
+  const auto drains = since(a, before, Ev::kRemoteDrain), returns = since(a, before, Ev::kSlabReturn);
+  ASSERT_EQ(drains.size(), 1u);
+  EXPECT_EQ(drains[0].a, 3u) << "the three remote frees";
+  ASSERT_EQ(returns.size(), 1u) << "one class's cache held blocks";
+  EXPECT_EQ(returns[0].cls, c16);
+  EXPECT_EQ(returns[0].a, kFrontCapacity[c16] / 2 - 4) << "what the first refill left in the cache";
+  EXPECT_EQ(returns[0].b, 1u) << "a flush's return";
+  a.free(first);
+}
+
+TEST(TraceFormat, ADrainOfTheSpillQueueRecordsWhatItMovedPerClass) {
+  Options o = small_options();
+  o.spill_target = 1000;
+  TracedAllocator a(o);
+  const unsigned c16 = tiny_class_of(16);
+  std::vector<void*> blocks;
+  for (std::uint32_t i = 0; i <= kFrontCapacity[c16]; ++i) blocks.push_back(a.malloc(16));
+  for (void* p : blocks) a.free(p);  // one overflow: half the cache to the spill queue
+  const std::size_t before = a.trace().events.size();
+  const std::size_t moved = a.drain_spill();
+  EXPECT_EQ(moved, kFrontCapacity[c16] / 2);
+  const auto drains = since(a, before, Ev::kSpillDrain);
+  ASSERT_EQ(drains.size(), 1u) << "one class had spilled blocks";
+  EXPECT_EQ(drains[0].cls, c16);
+  EXPECT_EQ(drains[0].a, moved);
+}
+
 }  // namespace
 }  // namespace hakmem::test
