@@ -19,6 +19,16 @@ hak_heap_report report(TestAllocator& a) {
   return r;
 }
 
+// A pool without thread caches (every malloc and free takes the class's lists), keeping
+// `keep_free_bytes` free and giving wholly free superslabs back when `release`.
+Options uncached_pool(std::size_t keep_free_bytes, bool release) {
+  Options o = small_options();
+  o.pool_cache_bytes = 0;
+  o.pool_keep_free_bytes = keep_free_bytes;
+  o.pool_release = release;
+  return o;
+}
+
 // n blocks of `size` malloced, then freed and flushed to the class's lists.
 std::vector<void*> malloc_free_flush(TestAllocator& a, std::size_t size, int n) {
   std::vector<void*> blocks;
@@ -76,11 +86,7 @@ TEST(PoolBoundary, WithoutThreadCachesBlocksGoOneByOne) {
 // With one block's bytes to keep and nothing in use, the second block freed is purged: a class
 // keeps at least one free block and no more than its keep.
 TEST(PoolBoundary, AClassKeepingOneBlockPurgesTheSecondFreed) {
-  Options o = small_options();
-  o.pool_cache_bytes = 0;
-  o.pool_release = false;
-  o.pool_keep_free_bytes = 20480;
-  TestAllocator a(o);
+  TestAllocator a(uncached_pool(20480, /*release=*/false));
   ASSERT_EQ(kPoolSizes[pool_class_of(20480)], 20480u);
   void* x = a.malloc(20480);
   void* y = a.malloc(20480);
@@ -96,11 +102,7 @@ TEST(PoolBoundary, AClassKeepingOneBlockPurgesTheSecondFreed) {
 // A wholly free superslab the class keeps (release off) waits on its empty list; blocks taken
 // from it again, resident or purged, take it off, so it is never given back with a block live.
 TEST(PoolBoundary, BlocksTakenFromAWhollyFreeSuperslabTakeItOffItsEmptyList) {
-  Options o = small_options();
-  o.pool_cache_bytes = 0;
-  o.pool_release = false;
-  o.pool_keep_free_bytes = 0;
-  TestAllocator a(o);
+  TestAllocator a(uncached_pool(0, /*release=*/false));
   const std::size_t per_superslab = (kSuperslabSize - kHeaderBytes) / 20480;
   std::vector<void*> blocks;  // a first superslab carved to its end, and one block of a second
   for (std::size_t i = 0; i <= per_superslab; ++i) blocks.push_back(a.malloc(20480));
@@ -121,10 +123,7 @@ TEST(PoolBoundary, BlocksTakenFromAWhollyFreeSuperslabTakeItOffItsEmptyList) {
 // The same with release on: the first superslab, wholly free once its last blocks were purged,
 // goes back to the arena when nothing of the class is in use any more.
 TEST(PoolBoundary, ASuperslabWhollyFreeThroughItsPurgedBlocksIsGivenBack) {
-  Options o = small_options();
-  o.pool_cache_bytes = 0;
-  o.pool_keep_free_bytes = 0;
-  TestAllocator a(o);
+  TestAllocator a(uncached_pool(0, /*release=*/true));
   const std::size_t per_superslab = (kSuperslabSize - kHeaderBytes) / 20480;
   std::vector<void*> blocks;
   for (std::size_t i = 0; i <= per_superslab; ++i) blocks.push_back(a.malloc(20480));
@@ -158,10 +157,7 @@ TEST(PoolBoundary, TheSmallestClassThatPurgesIsTwoPages) {
 // A class's superslab carved to its end and then wholly freed goes back to the arena; the class
 // must not carve from it afterwards.
 TEST(PoolBoundary, ASuperslabCarvedToItsEndAndFreedIsNotCarvedAgain) {
-  Options o = small_options();
-  o.pool_keep_free_bytes = 0;
-  o.pool_cache_bytes = 0;
-  TestAllocator a(o);
+  TestAllocator a(uncached_pool(0, /*release=*/true));
   const std::size_t per_superslab = (kSuperslabSize - kHeaderBytes) / kMaxPool;
   std::vector<void*> blocks;
   for (std::size_t i = 0; i < per_superslab; ++i) blocks.push_back(a.malloc(kMaxPool));
