@@ -24,12 +24,14 @@ void Engine::on_load(ShadowEntry& e, std::memory_order mo) {
   if (rt::acquires(mo) && a.has_sync) th.clock.join(a.sync);
 }
 
-void Engine::on_store(ShadowEntry& e, std::memory_order mo, bool changed) {
+void Engine::check_not_freed(const ShadowEntry& e, const char* what) {
   if (!poisoned_.empty() && poisoned(reinterpret_cast<const void*>(e.addr)))
-    fail(FailureKind::kUseAfterFree, "atomic store to freed memory " + hex(reinterpret_cast<void*>(e.addr)),
+    fail(FailureKind::kUseAfterFree, std::string(what) + " freed memory " + hex(reinterpret_cast<void*>(e.addr)),
          reinterpret_cast<const void*>(e.addr));
+}
+
+void Engine::count_write(ShadowEntry& e, bool changed) {
   AtomicShadow& a = e.atomic;
-  Thread& th = me();
   ++a.version;
   if (changed) {
     a.last_change = a.version;
@@ -37,7 +39,14 @@ void Engine::on_store(ShadowEntry& e, std::memory_order mo, bool changed) {
     a.change_step = step_;
     ++changes_;
   }
-  a.store_epoch = th.clock.c[cur_];
+  a.store_epoch = me().clock.c[cur_];
+}
+
+void Engine::on_store(ShadowEntry& e, std::memory_order mo, bool changed) {
+  check_not_freed(e, "atomic store to");
+  count_write(e, changed);
+  AtomicShadow& a = e.atomic;
+  Thread& th = me();
   // A plain store heads a new release sequence (C++20: the old one ends here).
   if (rt::releases(mo)) {
     a.sync = th.clock;
@@ -49,22 +58,13 @@ void Engine::on_store(ShadowEntry& e, std::memory_order mo, bool changed) {
 }
 
 void Engine::on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) {
-  if (!poisoned_.empty() && poisoned(reinterpret_cast<const void*>(e.addr)))
-    fail(FailureKind::kUseAfterFree, "atomic RMW on freed memory " + hex(reinterpret_cast<void*>(e.addr)),
-         reinterpret_cast<const void*>(e.addr));
   AtomicShadow& a = e.atomic;
   Thread& th = me();
+  check_not_freed(e, "atomic RMW on");
   if (rt::acquires(mo) && a.has_sync) th.clock.join(a.sync);
-  ++a.version;
-  if (changed) {
-    a.last_change = a.version;
-    a.change_tid = static_cast<std::int8_t>(cur_);
-    a.change_step = step_;
-    ++changes_;
-  }
+  count_write(e, changed);
   a.read_version[cur_] = a.version + 1;
   a.read_step[cur_] = step_;
-  a.store_epoch = th.clock.c[cur_];
   // An RMW continues the release sequence it reads from; a releasing RMW adds its own clock.
   if (rt::releases(mo)) {
     if (a.has_sync)
@@ -76,20 +76,25 @@ void Engine::on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) {
   }
 }
 
-void Engine::on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) {
+void Engine::check_aba(ShadowEntry& e) {
+  const std::uint32_t read = e.atomic.read_version[cur_];
+  if (read != 0 && e.atomic.last_change >= read) report_aba(e);
+}
+
+void Engine::report_aba(ShadowEntry& e) {
   AtomicShadow& a = e.atomic;
-  const std::uint32_t read = a.read_version[cur_];
-  if (read != 0 && a.last_change >= read) {
-    ++aba_events_;
-    if (options_->aba_fatal)
-      fail(FailureKind::kAba,
-           "ABA: CAS by thread " + std::to_string(cur_) + " on " + hex(reinterpret_cast<void*>(e.addr)) +
-               " succeeded although the value it read at step " +
-               std::to_string(a.read_step[cur_]) + " was changed since (last by thread " +
-               std::to_string(a.change_tid) + " at step " + std::to_string(a.change_step) +
-               ") and changed back",
-           reinterpret_cast<const void*>(e.addr));
-  }
+  ++aba_events_;
+  if (options_->aba_fatal)
+    fail(FailureKind::kAba,
+         "ABA: CAS by thread " + std::to_string(cur_) + " on " + hex(reinterpret_cast<void*>(e.addr)) +
+             " succeeded although the value it read at step " + std::to_string(a.read_step[cur_]) +
+             " was changed since (last by thread " + std::to_string(a.change_tid) + " at step " +
+             std::to_string(a.change_step) + ") and changed back",
+         reinterpret_cast<const void*>(e.addr));
+}
+
+void Engine::on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) {
+  check_aba(e);
   on_rmw(e, mo, changed);
 }
 
@@ -97,14 +102,16 @@ void Engine::on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) 
 
 std::vector<StoreRecord>& Engine::full_history(AtomicShadow& a) {
   if (a.full < 0) {
-    if (full_used_ == full_.size()) full_.emplace_back();
+    if (full_used_ == full_.size()) full_.emplace_back(), full_reads_.emplace_back();
     a.full = static_cast<std::int32_t>(full_used_++);
     full_[static_cast<std::size_t>(a.full)].clear();  // reused across runs: keeps its capacity
+    full_reads_[static_cast<std::size_t>(a.full)].clear();
   }
   return full_[static_cast<std::size_t>(a.full)];
 }
 
-void Engine::weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+std::uint64_t Engine::weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+  if (options_->free_mo && options_->full_history) return mo_store(e, old_bits, new_bits);
   AtomicShadow& a = e.atomic;
   std::vector<StoreRecord>* all = options_->full_history ? &full_history(a) : nullptr;
   auto push = [&a, all](const StoreRecord& r) {
@@ -124,17 +131,23 @@ void Engine::weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t n
     init.version = a.version - 1;
     push(init);
   }
+  push(last_write(a, new_bits));
+  return new_bits;
+}
+
+StoreRecord Engine::last_write(const AtomicShadow& a, std::uint64_t bits) const {
   StoreRecord r;
-  r.bits = new_bits;
+  r.bits = bits;
   r.version = a.version;
   r.epoch = a.store_epoch;
   r.tid = static_cast<std::int8_t>(cur_);
   r.has_sync = a.has_sync;
   r.sync = a.sync;
-  push(r);
+  return r;
 }
 
 std::uint64_t Engine::weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
+  if (options_->free_mo && options_->full_history) return mo_load(e, mo, current_bits);
   AtomicShadow& a = e.atomic;
   const StoreRecord* stores = a.stores;
   int history = a.history;
@@ -175,8 +188,8 @@ std::uint64_t Engine::weak_load(ShadowEntry& e, std::memory_order mo, std::uint6
   return r.bits;
 }
 
-int Engine::decide_read(std::uint32_t candidates) {
-  const Decision d{candidates, -1, false, step_, DecisionKind::kRead};
+int Engine::decide_read(std::uint32_t candidates, DecisionKind kind) {
+  const Decision d{candidates, -1, false, step_, kind};
   const int k = strategy_->pick(d);
   if (k < 0 || k >= 32 || !(candidates >> k & 1u)) {
     fail(FailureKind::kDiverged, "the schedule chose a store this load cannot read (is the schedule for this test?)",

@@ -101,6 +101,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   cur_ = -1;
   rt::g_tracking = false;
   rt::g_weak = options.weak_memory;
+  rt::g_free_mo = options.weak_memory && options.full_history && options.free_mo;
   in_run_ = true;
   test.setup();
   if (!failed_) {

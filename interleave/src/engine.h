@@ -9,6 +9,7 @@
 
 #include "interleave/checker.h"
 #include "interleave/fiber.h"
+#include "interleave/runtime.h"
 #include "interleave/shadow.h"
 #include "interleave/strategy.h"
 
@@ -36,8 +37,14 @@ class Engine {
   void on_store(ShadowEntry& e, std::memory_order mo, bool changed);
   void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);
   void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed);
-  void weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
+  std::uint64_t weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
   std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
+  // Options::free_mo (modification_order.cpp).
+  std::uint64_t mo_rmw_read(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
+  std::uint64_t mo_rmw_write(ShadowEntry& e, std::memory_order mo, std::uint64_t prev_bits,
+                             std::uint64_t new_bits);
+  rt::CasOutcome mo_cas(ShadowEntry& e, std::memory_order success, std::memory_order failure,
+                        std::uint64_t current_bits, std::uint64_t expected_bits, std::uint64_t desired_bits);
   void plain_access(const void* addr, bool write);
   void pause();
   void wait_block(const void* addr);
@@ -77,9 +84,29 @@ class Engine {
   [[noreturn]] void thread_exit();
   void schedule(bool yielded);
   int decide();
-  int decide_read(std::uint32_t candidates);
+  int decide_read(std::uint32_t candidates, DecisionKind kind = DecisionKind::kRead);
   // Options::full_history: the stores of `a` this run (one vector per location, reused).
   std::vector<StoreRecord>& full_history(AtomicShadow& a);
+  // A write's bookkeeping shared by every path: use-after-free, version, value-change counts.
+  void check_not_freed(const ShadowEntry& e, const char* what);
+  void count_write(ShadowEntry& e, bool changed);
+  // The store just counted by on_store, as a history record holding `bits`.
+  StoreRecord last_write(const AtomicShadow& a, std::uint64_t bits) const;
+  // ABA detector of a successful CAS (Options::aba_fatal): check_aba tests in execution order,
+  // report_aba counts (and with aba_fatal fails) one event.
+  void check_aba(ShadowEntry& e);
+  void report_aba(ShadowEntry& e);
+  // Options::free_mo: the location's stores in mo order (the initial value first) and reads.
+  std::vector<StoreRecord>& mo_stores(AtomicShadow& a, std::uint64_t current_bits, std::uint32_t init_version);
+  int mo_floor(const AtomicShadow& a) const;
+  std::uint32_t mo_write_slots(const std::vector<StoreRecord>& all, int floor) const;
+  int mo_decide(const std::vector<StoreRecord>& all, int floor, std::uint32_t options, const void* addr,
+                DecisionKind kind);
+  void mo_read_from(AtomicShadow& a, int index, std::memory_order mo);
+  std::uint64_t mo_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
+  std::uint64_t mo_store(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
+  std::uint64_t mo_insert_rmw(ShadowEntry& e, std::memory_order mo, int pred, std::uint64_t new_bits,
+                              bool changed);
   void run_invariant();
   // Records the first failure of the run; from a logical thread it ends the run (no return).
   void fail(FailureKind kind, std::string what, const void* addr);
@@ -104,6 +131,8 @@ class Engine {
   std::uint32_t faults_ = 0;  // OS calls failed by decision this run
   std::string choices_;
   std::vector<std::vector<StoreRecord>> full_;
+  std::vector<std::vector<ReadRecord>> full_reads_;  // Options::free_mo, parallel to full_
+  int rmw_pred_ = -1;  // free_mo: mo index of the store the RMW in progress read
   std::size_t full_used_ = 0;
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> poisoned_;
   std::vector<void (*)()> slot_resets_;

@@ -15,7 +15,13 @@ std::unique_ptr<Strategy> make_strategy(const Options& o, std::string& error) {
     case StrategyKind::kPct: return make_pct(o.seed, o.pct_depth);
     case StrategyKind::kDfs: return make_dfs(o.preemption_bound);
     case StrategyKind::kExhaustive:
-      return make_exhaustive({o.reduction, o.shard_index, o.shard_count, o.shard_depth, o.exhaustive_quirks});
+      // A round ends when it cut nothing, which one shard cannot tell for the others.
+      if (o.mo_deepening && o.shard_count > 1) {
+        error = "--mo-deepening cannot be combined with --shard (each shard would end its rounds alone)";
+        return nullptr;
+      }
+      return make_exhaustive(
+          {o.reduction, o.shard_index, o.shard_count, o.shard_depth, o.exhaustive_quirks, o.mo_deepening});
     case StrategyKind::kReplay: {
       std::string choices;
       if (!decode_schedule(o.schedule, choices)) {
@@ -41,15 +47,28 @@ void apply_replay_env(const std::string& test, Options& o) {
   std::fprintf(stderr, "interleave: %s: replaying schedule from INTERLEAVE_REPLAY\n", test.c_str());
 }
 
-// Schedules of runs with every store kept start with this mark, so a replay reads the same
-// candidates (interleave-replay needs no extra flag to replay an exhaustive failure).
-constexpr const char* kFullHistoryMark = "E.";
+// Schedules of runs with every store kept start with a mark, so a replay reads the same
+// candidates (interleave-replay needs no extra flag to replay an exhaustive failure): "E." when
+// writes also chose their place in mo (Options::free_mo), "e." when mo was the execution order.
+constexpr const char* kFreeMoMark = "E.";
+constexpr const char* kFullHistoryMark = "e.";
+
+const char* schedule_mark(const Options& o) {
+  if (!o.full_history) return "";
+  return o.free_mo ? kFreeMoMark : kFullHistoryMark;
+}
 
 void apply_schedule_mark(Options& o) {
-  if (o.strategy == StrategyKind::kExhaustive) o.weak_memory = o.full_history = true;
-  if (o.strategy != StrategyKind::kReplay || o.schedule.rfind(kFullHistoryMark, 0) != 0) return;
+  if (o.strategy == StrategyKind::kExhaustive) {
+    o.weak_memory = o.full_history = true;
+    o.free_mo = !(o.exhaustive_quirks & kQuirkInterleavingMo);
+  }
+  if (o.strategy != StrategyKind::kReplay) return;
+  const bool free_mo = o.schedule.rfind(kFreeMoMark, 0) == 0;
+  if (!free_mo && o.schedule.rfind(kFullHistoryMark, 0) != 0) return;
   o.schedule.erase(0, 2);
   o.weak_memory = o.full_history = true;
+  o.free_mo = free_mo;
 }
 
 }  // namespace
@@ -167,7 +186,7 @@ Result explore(Test& test, const Options& options) {
       r.failure = engine.failure();
       r.seed = strategy->run_seed();
       r.failing_run = r.runs;
-      r.schedule = (o.full_history ? kFullHistoryMark : "") + encode_schedule(engine.choices());
+      r.schedule = schedule_mark(o) + encode_schedule(engine.choices());
     }
     if (o.stop_on_failure) break;
   }

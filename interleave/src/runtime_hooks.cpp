@@ -13,6 +13,7 @@ namespace rt {
 
 bool g_tracking = false;
 bool g_weak = false;
+bool g_free_mo = false;
 
 ShadowEntry& atomic_point(const void* addr, AccessKind kind) { return g_engine->atomic_point(addr, kind); }
 void on_load(ShadowEntry& e, std::memory_order mo) { g_engine->on_load(e, mo); }
@@ -21,11 +22,21 @@ void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) { g_engine->on_r
 void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) {
   g_engine->on_cas_success(e, mo, changed);
 }
-void weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
-  g_engine->weak_record(e, old_bits, new_bits);
+std::uint64_t weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+  return g_engine->weak_record(e, old_bits, new_bits);
 }
 std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
   return g_engine->weak_load(e, mo, current_bits);
+}
+std::uint64_t mo_rmw_read(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
+  return g_engine->mo_rmw_read(e, mo, current_bits);
+}
+std::uint64_t mo_rmw_write(ShadowEntry& e, std::memory_order mo, std::uint64_t prev_bits, std::uint64_t new_bits) {
+  return g_engine->mo_rmw_write(e, mo, prev_bits, new_bits);
+}
+CasOutcome mo_cas(ShadowEntry& e, std::memory_order success, std::memory_order failure,
+                  std::uint64_t current_bits, std::uint64_t expected_bits, std::uint64_t desired_bits) {
+  return g_engine->mo_cas(e, success, failure, current_bits, expected_bits, desired_bits);
 }
 void plain_access(const void* addr, bool write) { g_engine->plain_access(addr, write); }
 void pause() { g_engine->pause(); }

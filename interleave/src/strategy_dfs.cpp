@@ -80,7 +80,7 @@ class ReplayStrategy final : public Strategy {
     if (d.step < choices_.size()) {
       const char c = choices_[d.step];
       if (d.kind == DecisionKind::kFault) return c == 'F' ? 1 : c == 'S' ? 0 : -1;
-      return c - (d.kind == DecisionKind::kRead ? 'a' : '0');
+      return c - (d.kind == DecisionKind::kRead || d.kind == DecisionKind::kMo ? 'a' : '0');
     }
     return default_choice(d);
   }

@@ -13,6 +13,11 @@
 // choices and not counted (it is "sleep-set blocked"). Sleep sets never skip a reachable state, so invariants checked at every
 // step still see every state.
 //
+// Deepening (ExhaustiveConfig::mo_deepening): round b offers a kMo node only its top slot once
+// the run has b writes off the top, and counts only runs with exactly b; the next round starts
+// when a round cut some branch. Swapping independent steps keeps each write's slot, so the
+// bound commutes with sleep sets, and the rounds count every execution exactly once.
+//
 // Shards: the k-th node (k = shard_depth) with more than one branch on a run's path, and every
 // run that ends before it has one, gets the next ordinal; shard I of N keeps ordinals = I mod N.
 // Every shard walks the same top of the tree in the same order, so ordinals agree and the
@@ -45,6 +50,7 @@ class ExhaustiveStrategy final : public Strategy {
     counted_ = true;
     blocked_ = false;
     skip_rest_ = false;
+    off_top_ = 0;
     return true;
   }
 
@@ -57,9 +63,8 @@ class ExhaustiveStrategy final : public Strategy {
       Node& n = stack_[depth_];
       // The same prefix must lead to the same choices, or the tree is not what was counted
       // (e.g. behaviour that depends on addresses that changed): the engine reports -1.
-      const std::uint32_t now = d.kind == DecisionKind::kThread ? d.enabled & ~n.sleep : d.enabled;
-      const bool quirked = d.kind == DecisionKind::kRead && (c_.quirks & kQuirkDropStaleReads);
-      if (n.kind != d.kind || (!quirked && now != n.options)) return -1;
+      const std::uint32_t now = d.kind == DecisionKind::kThread ? d.enabled & ~n.sleep : data_options(d);
+      if (n.kind != d.kind || now != n.options) return -1;
       enter(n);
       ++depth_;
       return n.chosen;
@@ -80,8 +85,8 @@ class ExhaustiveStrategy final : public Strategy {
       const bool cur_ok = d.current >= 0 && (n.options >> d.current & 1u);
       n.chosen = cur_ok ? d.current : __builtin_ctz(n.options);
     } else {
-      const bool drop = d.kind == DecisionKind::kRead && (c_.quirks & kQuirkDropStaleReads);
-      n.options = drop ? 1u : d.enabled;
+      n.options = data_options(d);
+      if (n.options != d.enabled && d.kind == DecisionKind::kMo) cut_ = true;
       n.chosen = __builtin_ctz(n.options);
     }
     n.tried = 1u << n.chosen;
@@ -99,6 +104,7 @@ class ExhaustiveStrategy final : public Strategy {
   void end_run(std::uint32_t) override {
     if (!blocked_) end_before_shard_depth();
     if (blocked_) counted_ = false;
+    if (c_.mo_deepening && off_top_ != round_) counted_ = false;  // an earlier round's
     stack_.resize(depth_);  // a run can end early (failure, pruning), dropping deeper nodes
     while (!stack_.empty()) {
       Node& n = stack_.back();
@@ -110,20 +116,28 @@ class ExhaustiveStrategy final : public Strategy {
       }
       stack_.pop_back();
     }
+    if (c_.mo_deepening && cut_) {  // the next round: one more write off the top
+      ++round_;
+      cut_ = false;
+      return;
+    }
     done_ = true;
   }
 
   std::string name() const override {
     std::string s = c_.reduction ? "exhaustive(sleep sets)" : "exhaustive(no reduction)";
     if (c_.shard_count > 1) s += " shard " + std::to_string(c_.shard_index) + "/" + std::to_string(c_.shard_count);
+    if (c_.mo_deepening) s += " mo-deepening";
     if (c_.quirks) s += " quirks=" + std::to_string(c_.quirks);
     return s;
   }
   bool exhausted() const override { return done_; }
   bool run_counted() const override { return counted_; }
   std::string stats() const override {
-    return std::to_string(sleep_blocked_) + " sleep-set blocked, " + std::to_string(foreign_) +
-           " other shards'";
+    std::string s = std::to_string(sleep_blocked_) + " sleep-set blocked, " + std::to_string(foreign_) +
+                    " other shards'";
+    if (c_.mo_deepening) s += ", " + std::to_string(round_ + 1) + " mo rounds";
+    return s;
   }
 
  private:
@@ -136,8 +150,17 @@ class ExhaustiveStrategy final : public Strategy {
     PendingOp pending[kMaxThreads];
   };
 
+  // The branches of a read, fault or mo node: every one the engine offers, unless a quirk drops
+  // stale reads or this deepening round allows no more writes off the top.
+  std::uint32_t data_options(const Decision& d) const {
+    if (d.kind == DecisionKind::kRead && (c_.quirks & kQuirkDropStaleReads)) return 1u;
+    if (d.kind == DecisionKind::kMo && c_.mo_deepening && off_top_ >= round_) return 1u;
+    return d.enabled;
+  }
+
   // Bookkeeping on entering a node on this run's path; true when it is the shard split node.
   bool enter(const Node& n) {
+    if (n.kind == DecisionKind::kMo && n.chosen != 0) ++off_top_;
     if (n.kind == DecisionKind::kThread) prev_thread_ = static_cast<int>(&n - stack_.data());
     if (__builtin_popcount(n.options) < 2) return false;
     return ++branching_ == c_.shard_depth && c_.shard_count > 1;
@@ -183,6 +206,9 @@ class ExhaustiveStrategy final : public Strategy {
   bool skip_rest_ = false;
   bool done_ = false;
   std::uint64_t ordinal_ = 0;
+  int round_ = 0;      // mo_deepening: writes off the top this round allows
+  int off_top_ = 0;    // kMo choices other than the top on this run's path
+  bool cut_ = false;   // this round offered some kMo node fewer branches than the engine
   std::uint64_t sleep_blocked_ = 0;
   std::uint64_t foreign_ = 0;
 };

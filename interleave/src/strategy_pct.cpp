@@ -29,7 +29,7 @@ class PctStrategy final : public Strategy {
 
   int pick(const Decision& d) override {
     // Weak tier: read the newest store half of the time, else any older visible one.
-    if (d.kind == DecisionKind::kRead) {
+    if (d.kind == DecisionKind::kRead || d.kind == DecisionKind::kMo) {
       const std::uint32_t older = d.enabled & ~1u;
       if (!older || rng_.below(2) == 0) return 0;
       return nth_bit(older, rng_.below(popcount8(older)));

@@ -32,6 +32,26 @@ inline Options dfs(int bound, std::uint64_t runs = 100000) {
   return o;
 }
 
+// Every execution, no budget, no report printed (the exhaustive tests).
+inline Options exhaustive(std::uint32_t quirks = 0) {
+  Options o;
+  o.strategy = StrategyKind::kExhaustive;
+  o.max_runs = ~std::uint64_t{0};
+  o.exhaustive_quirks = quirks;
+  o.quiet = true;
+  return o;
+}
+
+// One replay of a schedule string a failure printed.
+inline Options replay_of(const std::string& schedule) {
+  Options o;
+  o.strategy = StrategyKind::kReplay;
+  o.schedule = schedule;
+  o.max_runs = 1;
+  o.quiet = true;
+  return o;
+}
+
 inline Options quiet(Options o) {
   o.quiet = true;
   return o;

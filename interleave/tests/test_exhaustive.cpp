@@ -15,15 +15,6 @@ namespace {
 
 using A = CheckedAtomics;
 
-Options exhaustive(std::uint32_t quirks = 0) {
-  Options o;
-  o.strategy = StrategyKind::kExhaustive;
-  o.max_runs = ~std::uint64_t{0};
-  o.exhaustive_quirks = quirks;
-  o.quiet = true;
-  return o;
-}
-
 // Message passing with an atomic payload: "flag seen => payload seen" fails only when the
 // load of the payload reads a stale store, which a release flag forbids.
 struct AtomicMp {
@@ -52,12 +43,7 @@ TEST(Exhaustive, FindsTheStalePayloadAndReplaysIt) {
   ASSERT_TRUE(r.failed);
   EXPECT_EQ(r.failure.kind, FailureKind::kInvariant);
   ASSERT_EQ(r.schedule.rfind("E.", 0), 0u) << r.schedule;
-  Options replay;
-  replay.strategy = StrategyKind::kReplay;
-  replay.schedule = r.schedule;
-  replay.max_runs = 1;
-  replay.quiet = true;
-  const Result again = explore(mp.t, replay);
+  const Result again = explore(mp.t, replay_of(r.schedule));
   EXPECT_TRUE(again.failed) << r.schedule;
   EXPECT_EQ(again.failure.what, r.failure.what);
 }

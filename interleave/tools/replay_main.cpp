@@ -4,7 +4,8 @@
 //   interleave-replay --test NAME --explore [--strategy dfs|random|pct] [--seed N]
 //                     [--runs N] [--depth D] [--bound B] [--weak]
 //   interleave-replay --test NAME --explore --strategy exhaustive [--runs N] [--seconds S]
-//                     [--shard I/N] [--shard-depth K] [--no-reduction] [--quirk NAME]
+//                     [--shard I/N] [--shard-depth K] [--no-reduction] [--mo-deepening]
+//                     [--quirk NAME]
 // --weak turns on the weak-memory tier (scenarios registered with it have it already).
 // Exit status: 1 if the checker reported a failure, 0 if not, 2 on usage errors.
 #include <cstdio>
@@ -26,15 +27,19 @@ int usage(std::FILE* f = stderr, int status = 2) {
       "                         [--runs N] [--depth D] [--bound B] [--weak]\n"
       "       interleave-replay --test NAME --explore --strategy exhaustive [--runs N]\n"
       "                         [--seconds S] [--shard I/N] [--shard-depth K] [--no-reduction]\n"
-      "                         [--quirk drop_stale_reads|sleep_ignores_conflicts|shard_overlap]\n"
+      "                         [--mo-deepening]\n"
+      "                         [--quirk drop_stale_reads|sleep_ignores_conflicts|shard_overlap|\n"
+      "                                  interleaving_mo|floor_own_reads_only|split_rmw]\n"
       "  --list       the scenarios, [decoy] marks the deliberately broken ones\n"
       "  --schedule   replay the schedule a failure printed\n"
       "  --explore    search new schedules with a strategy (default: the scenario's own)\n"
       "  --weak       turn on the weak-memory tier\n"
       "  exhaustive   every thread at every point, every store a load may read (all stores kept),\n"
-      "               sleep sets; prints 'exhaustive: N executions, F failures, complete' or says\n"
+      "               every place in modification order a store or RMW may take, sleep sets;\n"
+      "               prints 'exhaustive: N executions, F failures, complete' or says\n"
       "               it was stopped. --runs/--seconds are budgets (default: none). --shard I/N\n"
-      "               explores the I-th of N disjoint parts. --quirk: a deliberately broken variant\n"
+      "               explores the I-th of N disjoint parts. --mo-deepening: the same executions,\n"
+      "               those with fewer writes off the top of mo first. --quirk: a broken variant\n"
       "exit status: 0 no failure, 1 the checker reported a failure, 2 bad arguments,\n"
       "             3 exhaustive stopped by its budget (not complete)\n",
       f);
@@ -51,6 +56,7 @@ int main(int argc, char** argv) {
   int shard_index = 0, shard_count = 1;
   double seconds = 0;
   bool no_reduction = false;
+  bool mo_deepening = false;
   std::uint32_t quirks = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -70,6 +76,7 @@ int main(int argc, char** argv) {
     else if (a == "--seconds" && (v = value())) seconds = std::atof(v);
     else if (a == "--shard-depth" && (v = value())) shard_depth = std::atoll(v);
     else if (a == "--no-reduction") no_reduction = true;
+    else if (a == "--mo-deepening") mo_deepening = true;
     else if (a == "--shard" && (v = value())) {
       if (std::sscanf(v, "%d/%d", &shard_index, &shard_count) != 2 || shard_count < 1 ||
           shard_index < 0 || shard_index >= shard_count)
@@ -78,9 +85,16 @@ int main(int argc, char** argv) {
       if (std::strcmp(v, "drop_stale_reads") == 0) quirks |= kQuirkDropStaleReads;
       else if (std::strcmp(v, "sleep_ignores_conflicts") == 0) quirks |= kQuirkSleepIgnoresConflicts;
       else if (std::strcmp(v, "shard_overlap") == 0) quirks |= kQuirkShardOverlap;
+      else if (std::strcmp(v, "interleaving_mo") == 0) quirks |= kQuirkInterleavingMo;
+      else if (std::strcmp(v, "floor_own_reads_only") == 0) quirks |= kQuirkFloorOwnReadsOnly;
+      else if (std::strcmp(v, "split_rmw") == 0) quirks |= kQuirkSplitRmw;
       else return usage();
     }
     else return usage();
+  }
+  if (mo_deepening && shard_count > 1) {
+    std::fputs("interleave-replay: --mo-deepening cannot be combined with --shard (each shard would end its rounds alone)\n", stderr);
+    return 2;
   }
   if (list) {
     for (const Scenario& s : scenarios())
@@ -114,6 +128,7 @@ int main(int argc, char** argv) {
     if (bound >= 0) o.preemption_bound = static_cast<int>(bound);
     o.max_seconds = seconds;
     o.reduction = !no_reduction;
+    o.mo_deepening = mo_deepening;
     o.shard_index = shard_index;
     o.shard_count = shard_count;
     if (shard_depth >= 0) o.shard_depth = static_cast<int>(shard_depth);

@@ -44,7 +44,8 @@ struct CheckedAtomics {
       const T old = v_;
       v_ = v;
       rt::on_store(e, mo, changed);
-      if (rt::g_weak) rt::weak_record(e, to_bits(old), to_bits(v));
+      // Options::free_mo: the store may go below the newest in mo; the object keeps the newest.
+      if (rt::g_weak) v_ = from_bits(rt::weak_record(e, to_bits(old), to_bits(v)));
     }
 
     T exchange(T v, std::memory_order mo = std::memory_order_seq_cst) noexcept {
@@ -55,6 +56,13 @@ struct CheckedAtomics {
                                  std::memory_order failure) noexcept {
       if (!rt::g_tracking) return cas_untracked(expected, desired);
       ShadowEntry& e = rt::atomic_point(this, AccessKind::kWrite);
+      if (rt::g_free_mo) {
+        const rt::CasOutcome c =
+            rt::mo_cas(e, success, failure, to_bits(v_), to_bits(expected), to_bits(desired));
+        v_ = from_bits(c.newest_bits);
+        if (!c.success) expected = from_bits(c.read_bits);
+        return c.success;
+      }
       if (v_ == expected) {
         rt::on_cas_success(e, success, !(v_ == desired));
         if (rt::g_weak) rt::weak_record(e, to_bits(v_), to_bits(desired));
@@ -126,6 +134,11 @@ struct CheckedAtomics {
         return old;
       }
       ShadowEntry& e = rt::atomic_point(this, AccessKind::kWrite);
+      if (rt::g_free_mo) {
+        const T read = from_bits(rt::mo_rmw_read(e, mo, to_bits(v_)));
+        v_ = from_bits(rt::mo_rmw_write(e, mo, to_bits(read), to_bits(f(read))));
+        return read;
+      }
       const T prev = v_;  // read after the scheduling point: other threads may have run
       const T next = f(prev);
       v_ = next;

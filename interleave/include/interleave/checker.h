@@ -47,10 +47,16 @@ struct Options {
   // Weak tier with every store of the run kept (not the last 4): a load may read any store
   // that coherence and happens-before allow. kExhaustive turns it (and weak_memory) on.
   bool full_history = false;
+  // With full_history: a store or RMW also chooses its place in the location's modification
+  // order (every place coherence and RMW atomicity allow, not only after the newest), and a
+  // failed CAS may read any visible store: RC11's rf x mo branching. kExhaustive turns it on
+  // (its quirk interleaving_mo turns it off).
+  bool free_mo = false;
   // kExhaustive: sleep-set reduction, --shard I/N, quirks (see strategy.h), time budget.
   bool reduction = true;
   int shard_index = 0, shard_count = 1, shard_depth = 6;
   std::uint32_t exhaustive_quirks = 0;
+  bool mo_deepening = false;  // kExhaustive: see ExhaustiveConfig::mo_deepening
   double max_seconds = 0;  // 0: no time budget
   bool stop_on_failure = true;
   bool quiet = false;               // do not print the failure report

@@ -23,11 +23,27 @@ void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);
 void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed);
 
 // Weak-memory tier (Options::weak_memory): g_weak is set for the run. weak_record() adds the
-// store just made (after on_store/on_rmw); weak_load() replaces on_load() for non-RMW loads and
-// returns the bits of the store the load reads (possibly an older one).
+// store just made (after on_store/on_rmw) and returns the value that is now newest in mo (the
+// object holds it); weak_load() replaces on_load() for non-RMW loads and returns the bits of
+// the store the load reads (possibly an older one).
 extern bool g_weak;
-void weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
+std::uint64_t weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
 std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
+
+// Options::free_mo (g_free_mo, set with g_weak): an RMW picks the store it reads, its
+// mo-predecessor (mo_rmw_read, returns its bits), then goes right after it (mo_rmw_write,
+// returns the newest value). A CAS picks either a place where it succeeds or a store it fails
+// on. These replace on_rmw/on_cas_success/weak_record for RMWs.
+extern bool g_free_mo;
+std::uint64_t mo_rmw_read(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
+std::uint64_t mo_rmw_write(ShadowEntry& e, std::memory_order mo, std::uint64_t prev_bits, std::uint64_t new_bits);
+struct CasOutcome {
+  bool success = false;
+  std::uint64_t read_bits = 0;    // the value it read (on failure: the new `expected`)
+  std::uint64_t newest_bits = 0;  // the value newest in mo afterwards (the object holds it)
+};
+CasOutcome mo_cas(ShadowEntry& e, std::memory_order success, std::memory_order failure,
+                  std::uint64_t current_bits, std::uint64_t expected_bits, std::uint64_t desired_bits);
 
 void plain_access(const void* addr, bool write);
 

@@ -19,7 +19,15 @@ struct StoreRecord {
   std::uint32_t epoch = 0;     // writer's own clock component when it stored
   std::int8_t tid = -1;        // -1: the value the run started with
   bool has_sync = false;
+  bool rmw = false;            // Options::free_mo: it read its mo-predecessor (nothing goes between)
   VectorClock sync;            // what an acquire load reading this store joins
+};
+// Options::free_mo: a load that read the store of `version`, at (tid, epoch). A later event
+// that this read happens-before may not read or write below that store in mo (coherence).
+struct ReadRecord {
+  std::uint32_t version = 0;
+  std::uint32_t epoch = 0;
+  std::int8_t tid = -1;
 };
 inline constexpr int kStoreHistory = 4;
 // Read choices a schedule string can name: letters 'a'..'w' ('x' separates repeat counts).

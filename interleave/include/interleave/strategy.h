@@ -10,9 +10,12 @@ namespace interleave {
 
 // kThread: which thread runs next. kRead (weak tier): which store a load reads, bit k = the
 // k-th newest visible store (bit 0, the newest, is what a sequentially consistent run reads).
+// kMo (Options::free_mo): where a store, RMW or CAS goes in modification order (bit k = the
+// slot above the k-th newest store; bit 0 on top, as a sequentially consistent run puts it),
+// or which stale store a failing CAS reads.
 // kFault (Options::os_faults): whether an OS call (commit, map, remap) fails; bit 0 = it
 // succeeds (the default choice), bit 1 = it fails.
-enum class DecisionKind : std::uint8_t { kThread, kRead, kFault };
+enum class DecisionKind : std::uint8_t { kThread, kRead, kFault, kMo };
 
 // What a suspended thread does when it runs next, for the exhaustive strategy's sleep sets:
 // an atomic load or write (store, RMW, CAS) of `addr`, a pause() (reads the engine's global
@@ -67,11 +70,18 @@ struct ExhaustiveConfig {
   int shard_index = 0, shard_count = 1;
   int shard_depth = 6;      // shards split the tree at this many branching decisions
   std::uint32_t quirks = 0;  // ExhaustiveQuirk bits: deliberately broken variants
+  // Search order: round b explores the executions with at most b writes off the top of mo
+  // (kMo choices other than bit 0) and counts those with exactly b; rounds go on until one
+  // cuts nothing. The same executions, found in order of how much free mo they need.
+  bool mo_deepening = false;
 };
 enum ExhaustiveQuirk : std::uint32_t {
   kQuirkDropStaleReads = 1,    // never branch on which store a load reads (newest only)
   kQuirkSleepIgnoresConflicts = 2,  // treat every pair of operations as independent
   kQuirkShardOverlap = 4,      // every shard also explores the first subtree
+  kQuirkInterleavingMo = 8,    // modification order = execution order (no Options::free_mo)
+  kQuirkFloorOwnReadsOnly = 16,  // free mo: coherence ignores other threads' reads that happen-before
+  kQuirkSplitRmw = 32,         // free mo: a write may go between an RMW and the store it read
 };
 std::unique_ptr<Strategy> make_exhaustive(const ExhaustiveConfig& c);
 // Follows `choices` (one thread id per scheduling point), then runs without preemption.

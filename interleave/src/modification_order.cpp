@@ -1,0 +1,199 @@
+// Options::free_mo: RC11's modification-order branching on top of the full store history.
+// Every store of a location is kept in mo order, the value the run started with first. A load
+// reads any store at or above its floor. A store or an RMW goes into any slot at or above the
+// floor that does not split an RMW from the store it read (atomicity); an RMW reads the store
+// just below its slot. A CAS either succeeds in such a slot above a store holding `expected`,
+// or fails reading a store at or above the floor that does not hold it.
+//
+// The floor is coherence (RC11 section 3, write-read, read-read, write-write and read-write):
+// the newest store in mo that happens-before the operation, or that a read happening-before it
+// read. Happens-before is the engine's vector clocks: an event (t, epoch) happens-before the
+// running thread when its clock covers the epoch.
+//
+// A load's choice is a kRead decision, a write's (and a CAS's) a kMo decision: bit k names the
+// store (or the slot right above the store) k places below the newest, so k = 0 is what a
+// sequentially consistent run does.
+#include <string>
+
+#include "engine.h"
+#include "interleave/config.h"
+
+namespace interleave {
+
+std::vector<StoreRecord>& Engine::mo_stores(AtomicShadow& a, std::uint64_t current_bits,
+                                            std::uint32_t init_version) {
+  std::vector<StoreRecord>& all = full_history(a);
+  if (all.empty()) {  // the value the run started with, visible to everyone
+    StoreRecord init;
+    init.bits = current_bits;
+    init.version = init_version;
+    all.push_back(init);
+  }
+  return all;
+}
+
+int Engine::mo_floor(const AtomicShadow& a) const {
+  const auto& all = full_[static_cast<std::size_t>(a.full)];
+  const VectorClock& c = threads_[static_cast<std::size_t>(cur_)]->clock;
+  const int top = static_cast<int>(all.size()) - 1;
+  int floor = 0;
+  for (int i = top; i > 0; --i)
+    if (c.covers(all[static_cast<std::size_t>(i)].tid, all[static_cast<std::size_t>(i)].epoch)) {
+      floor = i;
+      break;
+    }
+  const bool own_only = options_->exhaustive_quirks & kQuirkFloorOwnReadsOnly;
+  for (const ReadRecord& r : full_reads_[static_cast<std::size_t>(a.full)]) {
+    if (!c.covers(r.tid, r.epoch) || (own_only && r.tid != cur_)) continue;
+    for (int i = top; i > floor; --i)
+      if (all[static_cast<std::size_t>(i)].version == r.version) {
+        floor = i;
+        break;
+      }
+  }
+  return floor;
+}
+
+std::uint32_t Engine::mo_write_slots(const std::vector<StoreRecord>& all, int floor) const {
+  const int top = static_cast<int>(all.size()) - 1;
+  const bool split = options_->exhaustive_quirks & kQuirkSplitRmw;
+  std::uint32_t slots = 0;
+  for (int k = 0; k <= top - floor && k < kMaxReadChoices; ++k)
+    if (k == 0 || split || !all[static_cast<std::size_t>(top - k + 1)].rmw) slots |= 1u << k;
+  return slots;
+}
+
+int Engine::mo_decide(const std::vector<StoreRecord>& all, int floor, std::uint32_t options,
+                      const void* addr, DecisionKind kind) {
+  const int candidates = static_cast<int>(all.size()) - floor;
+  if (candidates > kMaxReadChoices)  // the schedule string could not name the choice
+    fail(FailureKind::kDiverged,
+         "an atomic operation may read or follow " + std::to_string(candidates) +
+             " stores; schedules name at most " + std::to_string(kMaxReadChoices),
+         addr);
+  return (options & (options - 1)) ? decide_read(options, kind) : __builtin_ctz(options);
+}
+
+void Engine::mo_read_from(AtomicShadow& a, int index, std::memory_order mo) {
+  const StoreRecord& r = full_[static_cast<std::size_t>(a.full)][static_cast<std::size_t>(index)];
+  Thread& th = me();
+  a.read_version[cur_] = r.version + 1;
+  a.read_step[cur_] = step_;
+  if (index > 0)  // the initial value bounds nothing
+    full_reads_[static_cast<std::size_t>(a.full)].push_back(
+        ReadRecord{r.version, th.clock.c[cur_], static_cast<std::int8_t>(cur_)});
+  if (rt::acquires(mo) && r.has_sync) th.clock.join(r.sync);
+}
+
+std::uint64_t Engine::mo_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
+  AtomicShadow& a = e.atomic;
+  const auto& all = mo_stores(a, current_bits, a.version);
+  const int top = static_cast<int>(all.size()) - 1;
+  int k = 0;
+  // seq_cst is modelled as reading the newest (no total order S). A spinner that runs only
+  // because nobody else can reads the newest too (see weak_load).
+  if (mo != std::memory_order_seq_cst && me().state != State::kSpinning) {
+    const int floor = mo_floor(a);
+    const std::uint32_t all_candidates = top - floor + 1 >= 32 ? ~0u : (1u << (top - floor + 1)) - 1;
+    k = mo_decide(all, floor, all_candidates, reinterpret_cast<const void*>(e.addr), DecisionKind::kRead);
+  }
+  mo_read_from(a, top - k, mo);
+  return all[static_cast<std::size_t>(top - k)].bits;
+}
+
+std::uint64_t Engine::mo_store(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+  AtomicShadow& a = e.atomic;  // on_store has counted this store and set its release head
+  auto& all = mo_stores(a, old_bits, a.version - 1);
+  const StoreRecord r = last_write(a, new_bits);
+  const int floor = mo_floor(a);
+  const int k = mo_decide(all, floor, mo_write_slots(all, floor), reinterpret_cast<const void*>(e.addr),
+                          DecisionKind::kMo);
+  all.insert(all.end() - k, r);
+  return all.back().bits;
+}
+
+std::uint64_t Engine::mo_rmw_read(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
+  check_not_freed(e, "atomic RMW on");
+  AtomicShadow& a = e.atomic;
+  const auto& all = mo_stores(a, current_bits, a.version);
+  // A spinner that runs only because nobody else can reads the newest (see mo_load).
+  const bool newest = me().state == State::kSpinning;
+  const int floor = newest ? static_cast<int>(all.size()) - 1 : mo_floor(a);
+  const int k = mo_decide(all, floor, mo_write_slots(all, floor), reinterpret_cast<const void*>(e.addr),
+                          DecisionKind::kMo);
+  rmw_pred_ = static_cast<int>(all.size()) - 1 - k;
+  const StoreRecord& p = all[static_cast<std::size_t>(rmw_pred_)];
+  if (rt::acquires(mo) && p.has_sync) me().clock.join(p.sync);
+  return p.bits;
+}
+
+std::uint64_t Engine::mo_rmw_write(ShadowEntry& e, std::memory_order mo, std::uint64_t prev_bits,
+                                   std::uint64_t new_bits) {
+  return mo_insert_rmw(e, mo, rmw_pred_, new_bits, prev_bits != new_bits);
+}
+
+// The RMW goes right above `pred` (which it read), continuing pred's release sequence.
+std::uint64_t Engine::mo_insert_rmw(ShadowEntry& e, std::memory_order mo, int pred,
+                                    std::uint64_t new_bits, bool changed) {
+  AtomicShadow& a = e.atomic;
+  Thread& th = me();
+  count_write(e, changed);
+  a.read_version[cur_] = a.version + 1;
+  a.read_step[cur_] = step_;
+  auto& all = full_[static_cast<std::size_t>(a.full)];
+  StoreRecord r;
+  r.bits = new_bits;
+  r.version = a.version;
+  r.epoch = a.store_epoch;
+  r.tid = static_cast<std::int8_t>(cur_);
+  r.rmw = true;
+  r.has_sync = all[static_cast<std::size_t>(pred)].has_sync;
+  r.sync = all[static_cast<std::size_t>(pred)].sync;
+  if (rt::releases(mo)) {
+    if (r.has_sync)
+      r.sync.join(th.clock);
+    else
+      r.sync = th.clock;
+    r.has_sync = true;
+    ++th.clock.c[cur_];
+  }
+  all.insert(all.begin() + pred + 1, r);
+  return all.back().bits;
+}
+
+rt::CasOutcome Engine::mo_cas(ShadowEntry& e, std::memory_order success, std::memory_order failure,
+                              std::uint64_t current_bits, std::uint64_t expected_bits,
+                              std::uint64_t desired_bits) {
+  AtomicShadow& a = e.atomic;
+  const auto& all = mo_stores(a, current_bits, a.version);
+  const int top = static_cast<int>(all.size()) - 1;
+  const int floor = me().state == State::kSpinning ? top : mo_floor(a);  // as in mo_rmw_read
+  const std::uint32_t slots = mo_write_slots(all, floor);
+  std::uint32_t options = 0;  // never empty: the newest store is a slot or a failure
+  for (int k = 0; k <= top - floor && k < kMaxReadChoices; ++k) {
+    const bool holds_expected = all[static_cast<std::size_t>(top - k)].bits == expected_bits;
+    if (!holds_expected || (slots >> k & 1u)) options |= 1u << k;
+  }
+  const int i = top - mo_decide(all, floor, options, reinterpret_cast<const void*>(e.addr), DecisionKind::kMo);
+  rt::CasOutcome out;
+  out.read_bits = all[static_cast<std::size_t>(i)].bits;
+  if (out.read_bits != expected_bits) {
+    mo_read_from(a, i, failure);
+    out.newest_bits = all.back().bits;
+    return out;
+  }
+  out.success = true;
+  check_not_freed(e, "atomic RMW on");
+  // ABA in mo terms: the value this thread read last was changed and changed back below i.
+  const std::uint32_t read = a.read_version[cur_];
+  bool changed_since = false;
+  for (int m = i; m > 0 && read != 0 && all[static_cast<std::size_t>(m)].version + 1 != read; --m)
+    changed_since |= all[static_cast<std::size_t>(m)].bits != all[static_cast<std::size_t>(m - 1)].bits;
+  if (changed_since) report_aba(e);
+  if (rt::acquires(success) && all[static_cast<std::size_t>(i)].has_sync)
+    me().clock.join(all[static_cast<std::size_t>(i)].sync);
+  out.newest_bits = mo_insert_rmw(e, success, i, desired_bits, expected_bits != desired_bits);
+  return out;
+}
+
+}  // namespace interleave
