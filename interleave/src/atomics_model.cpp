@@ -110,8 +110,9 @@ std::vector<StoreRecord>& Engine::full_history(AtomicShadow& a) {
   return full_[static_cast<std::size_t>(a.full)];
 }
 
-std::uint64_t Engine::weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
-  if (options_->free_mo && options_->full_history) return mo_store(e, old_bits, new_bits);
+std::uint64_t Engine::weak_record(ShadowEntry& e, std::memory_order mo, std::uint64_t old_bits,
+                                  std::uint64_t new_bits) {
+  if (options_->free_mo && options_->full_history) return mo_store(e, mo, old_bits, new_bits);
   AtomicShadow& a = e.atomic;
   std::vector<StoreRecord>* all = options_->full_history ? &full_history(a) : nullptr;
   auto push = [&a, all](const StoreRecord& r) {

@@ -37,7 +37,7 @@ class Engine {
   void on_store(ShadowEntry& e, std::memory_order mo, bool changed);
   void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed);
   void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed);
-  std::uint64_t weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
+  std::uint64_t weak_record(ShadowEntry& e, std::memory_order mo, std::uint64_t old_bits, std::uint64_t new_bits);
   std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
   // Options::free_mo (modification_order.cpp).
   std::uint64_t mo_rmw_read(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
@@ -98,13 +98,14 @@ class Engine {
   void report_aba(ShadowEntry& e);
   // Options::free_mo: the location's stores in mo order (the initial value first) and reads.
   std::vector<StoreRecord>& mo_stores(AtomicShadow& a, std::uint64_t current_bits, std::uint32_t init_version);
+  bool on_top(std::memory_order mo);
   int mo_floor(const AtomicShadow& a) const;
   std::uint32_t mo_write_slots(const std::vector<StoreRecord>& all, int floor) const;
   int mo_decide(const std::vector<StoreRecord>& all, int floor, std::uint32_t options, const void* addr,
                 DecisionKind kind);
   void mo_read_from(AtomicShadow& a, int index, std::memory_order mo);
   std::uint64_t mo_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
-  std::uint64_t mo_store(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
+  std::uint64_t mo_store(ShadowEntry& e, std::memory_order mo, std::uint64_t old_bits, std::uint64_t new_bits);
   std::uint64_t mo_insert_rmw(ShadowEntry& e, std::memory_order mo, int pred, std::uint64_t new_bits,
                               bool changed);
   void run_invariant();

@@ -20,6 +20,13 @@
 
 namespace interleave {
 
+// seq_cst reads and extends the newest store (there is no total order S: with every access
+// seq_cst that is exactly sequential consistency, RC11's guarantee for such programs). A
+// spinner that runs only because nobody else can does the same (see weak_load).
+bool Engine::on_top(std::memory_order mo) {
+  return mo == std::memory_order_seq_cst || me().state == State::kSpinning;
+}
+
 std::vector<StoreRecord>& Engine::mo_stores(AtomicShadow& a, std::uint64_t current_bits,
                                             std::uint32_t init_version) {
   std::vector<StoreRecord>& all = full_history(a);
@@ -90,9 +97,7 @@ std::uint64_t Engine::mo_load(ShadowEntry& e, std::memory_order mo, std::uint64_
   const auto& all = mo_stores(a, current_bits, a.version);
   const int top = static_cast<int>(all.size()) - 1;
   int k = 0;
-  // seq_cst is modelled as reading the newest (no total order S). A spinner that runs only
-  // because nobody else can reads the newest too (see weak_load).
-  if (mo != std::memory_order_seq_cst && me().state != State::kSpinning) {
+  if (!on_top(mo)) {
     const int floor = mo_floor(a);
     const std::uint32_t all_candidates = top - floor + 1 >= 32 ? ~0u : (1u << (top - floor + 1)) - 1;
     k = mo_decide(all, floor, all_candidates, reinterpret_cast<const void*>(e.addr), DecisionKind::kRead);
@@ -101,11 +106,12 @@ std::uint64_t Engine::mo_load(ShadowEntry& e, std::memory_order mo, std::uint64_
   return all[static_cast<std::size_t>(top - k)].bits;
 }
 
-std::uint64_t Engine::mo_store(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
+std::uint64_t Engine::mo_store(ShadowEntry& e, std::memory_order mo, std::uint64_t old_bits,
+                               std::uint64_t new_bits) {
   AtomicShadow& a = e.atomic;  // on_store has counted this store and set its release head
   auto& all = mo_stores(a, old_bits, a.version - 1);
   const StoreRecord r = last_write(a, new_bits);
-  const int floor = mo_floor(a);
+  const int floor = on_top(mo) ? static_cast<int>(all.size()) - 1 : mo_floor(a);
   const int k = mo_decide(all, floor, mo_write_slots(all, floor), reinterpret_cast<const void*>(e.addr),
                           DecisionKind::kMo);
   all.insert(all.end() - k, r);
@@ -116,9 +122,7 @@ std::uint64_t Engine::mo_rmw_read(ShadowEntry& e, std::memory_order mo, std::uin
   check_not_freed(e, "atomic RMW on");
   AtomicShadow& a = e.atomic;
   const auto& all = mo_stores(a, current_bits, a.version);
-  // A spinner that runs only because nobody else can reads the newest (see mo_load).
-  const bool newest = me().state == State::kSpinning;
-  const int floor = newest ? static_cast<int>(all.size()) - 1 : mo_floor(a);
+  const int floor = on_top(mo) ? static_cast<int>(all.size()) - 1 : mo_floor(a);
   const int k = mo_decide(all, floor, mo_write_slots(all, floor), reinterpret_cast<const void*>(e.addr),
                           DecisionKind::kMo);
   rmw_pred_ = static_cast<int>(all.size()) - 1 - k;
@@ -167,7 +171,7 @@ rt::CasOutcome Engine::mo_cas(ShadowEntry& e, std::memory_order success, std::me
   AtomicShadow& a = e.atomic;
   const auto& all = mo_stores(a, current_bits, a.version);
   const int top = static_cast<int>(all.size()) - 1;
-  const int floor = me().state == State::kSpinning ? top : mo_floor(a);  // as in mo_rmw_read
+  const int floor = on_top(success) ? top : mo_floor(a);
   const std::uint32_t slots = mo_write_slots(all, floor);
   std::uint32_t options = 0;  // never empty: the newest store is a slot or a failure
   for (int k = 0; k <= top - floor && k < kMaxReadChoices; ++k) {

@@ -22,8 +22,8 @@ void on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) { g_engine->on_r
 void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed) {
   g_engine->on_cas_success(e, mo, changed);
 }
-std::uint64_t weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits) {
-  return g_engine->weak_record(e, old_bits, new_bits);
+std::uint64_t weak_record(ShadowEntry& e, std::memory_order mo, std::uint64_t old_bits, std::uint64_t new_bits) {
+  return g_engine->weak_record(e, mo, old_bits, new_bits);
 }
 std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
   return g_engine->weak_load(e, mo, current_bits);

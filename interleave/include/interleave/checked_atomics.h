@@ -45,7 +45,7 @@ struct CheckedAtomics {
       v_ = v;
       rt::on_store(e, mo, changed);
       // Options::free_mo: the store may go below the newest in mo; the object keeps the newest.
-      if (rt::g_weak) v_ = from_bits(rt::weak_record(e, to_bits(old), to_bits(v)));
+      if (rt::g_weak) v_ = from_bits(rt::weak_record(e, mo, to_bits(old), to_bits(v)));
     }
 
     T exchange(T v, std::memory_order mo = std::memory_order_seq_cst) noexcept {
@@ -65,7 +65,7 @@ struct CheckedAtomics {
       }
       if (v_ == expected) {
         rt::on_cas_success(e, success, !(v_ == desired));
-        if (rt::g_weak) rt::weak_record(e, to_bits(v_), to_bits(desired));
+        if (rt::g_weak) rt::weak_record(e, success, to_bits(v_), to_bits(desired));
         v_ = desired;
         return true;
       }
@@ -143,7 +143,7 @@ struct CheckedAtomics {
       const T next = f(prev);
       v_ = next;
       rt::on_rmw(e, mo, !(prev == next));
-      if (rt::g_weak) rt::weak_record(e, to_bits(prev), to_bits(next));
+      if (rt::g_weak) rt::weak_record(e, mo, to_bits(prev), to_bits(next));
       return prev;
     }
 

@@ -27,7 +27,7 @@ void on_cas_success(ShadowEntry& e, std::memory_order mo, bool changed);
 // object holds it); weak_load() replaces on_load() for non-RMW loads and returns the bits of
 // the store the load reads (possibly an older one).
 extern bool g_weak;
-std::uint64_t weak_record(ShadowEntry& e, std::uint64_t old_bits, std::uint64_t new_bits);
+std::uint64_t weak_record(ShadowEntry& e, std::memory_order mo, std::uint64_t old_bits, std::uint64_t new_bits);
 std::uint64_t weak_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
 
 // Options::free_mo (g_free_mo, set with g_weak): an RMW picks the store it reads, its
