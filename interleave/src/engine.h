@@ -100,9 +100,8 @@ class Engine {
   std::vector<StoreRecord>& mo_stores(AtomicShadow& a, std::uint64_t current_bits, std::uint32_t init_version);
   bool on_top(std::memory_order mo);
   int mo_floor(const AtomicShadow& a) const;
-  std::uint32_t mo_write_slots(const std::vector<StoreRecord>& all, int floor) const;
-  int mo_decide(const std::vector<StoreRecord>& all, int floor, std::uint32_t options, const void* addr,
-                DecisionKind kind);
+  std::uint64_t mo_write_slots(const std::vector<StoreRecord>& all, int floor) const;
+  int mo_decide(std::uint64_t options, const void* addr, DecisionKind kind);
   void mo_read_from(AtomicShadow& a, int index, std::memory_order mo);
   std::uint64_t mo_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits);
   std::uint64_t mo_store(ShadowEntry& e, std::memory_order mo, std::uint64_t old_bits, std::uint64_t new_bits);

@@ -61,24 +61,26 @@ int Engine::mo_floor(const AtomicShadow& a) const {
   return floor;
 }
 
-std::uint32_t Engine::mo_write_slots(const std::vector<StoreRecord>& all, int floor) const {
+// Bit k: the slot right above the store k places below the newest may take a write. A slot
+// further down than 63 sets bit 63 (mo_decide then reports it).
+std::uint64_t Engine::mo_write_slots(const std::vector<StoreRecord>& all, int floor) const {
   const int top = static_cast<int>(all.size()) - 1;
   const bool split = options_->exhaustive_quirks & kQuirkSplitRmw;
-  std::uint32_t slots = 0;
-  for (int k = 0; k <= top - floor && k < kMaxReadChoices; ++k)
-    if (k == 0 || split || !all[static_cast<std::size_t>(top - k + 1)].rmw) slots |= 1u << k;
+  std::uint64_t slots = 0;
+  for (int k = 0; k <= top - floor; ++k)
+    if (k == 0 || split || !all[static_cast<std::size_t>(top - k + 1)].rmw) slots |= std::uint64_t{1} << (k < 63 ? k : 63);
   return slots;
 }
 
-int Engine::mo_decide(const std::vector<StoreRecord>& all, int floor, std::uint32_t options,
-                      const void* addr, DecisionKind kind) {
-  const int candidates = static_cast<int>(all.size()) - floor;
-  if (candidates > kMaxReadChoices)  // the schedule string could not name the choice
+int Engine::mo_decide(std::uint64_t options, const void* addr, DecisionKind kind) {
+  if (options >> kMaxReadChoices)  // a choice the schedule string could not name
     fail(FailureKind::kDiverged,
-         "an atomic operation may read or follow " + std::to_string(candidates) +
-             " stores; schedules name at most " + std::to_string(kMaxReadChoices),
+         "an atomic operation may read or follow a store " +
+             std::to_string(63 - __builtin_clzll(options)) + " places below the newest; schedules name at most " +
+             std::to_string(kMaxReadChoices),
          addr);
-  return (options & (options - 1)) ? decide_read(options, kind) : __builtin_ctz(options);
+  const auto narrow = static_cast<std::uint32_t>(options);
+  return (narrow & (narrow - 1)) ? decide_read(narrow, kind) : __builtin_ctz(narrow);
 }
 
 void Engine::mo_read_from(AtomicShadow& a, int index, std::memory_order mo) {
@@ -99,8 +101,9 @@ std::uint64_t Engine::mo_load(ShadowEntry& e, std::memory_order mo, std::uint64_
   int k = 0;
   if (!on_top(mo)) {
     const int floor = mo_floor(a);
-    const std::uint32_t all_candidates = top - floor + 1 >= 32 ? ~0u : (1u << (top - floor + 1)) - 1;
-    k = mo_decide(all, floor, all_candidates, reinterpret_cast<const void*>(e.addr), DecisionKind::kRead);
+    const int n = top - floor + 1;
+    const std::uint64_t every = n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+    k = mo_decide(every, reinterpret_cast<const void*>(e.addr), DecisionKind::kRead);
   }
   mo_read_from(a, top - k, mo);
   return all[static_cast<std::size_t>(top - k)].bits;
@@ -112,7 +115,7 @@ std::uint64_t Engine::mo_store(ShadowEntry& e, std::memory_order mo, std::uint64
   auto& all = mo_stores(a, old_bits, a.version - 1);
   const StoreRecord r = last_write(a, new_bits);
   const int floor = on_top(mo) ? static_cast<int>(all.size()) - 1 : mo_floor(a);
-  const int k = mo_decide(all, floor, mo_write_slots(all, floor), reinterpret_cast<const void*>(e.addr),
+  const int k = mo_decide(mo_write_slots(all, floor), reinterpret_cast<const void*>(e.addr),
                           DecisionKind::kMo);
   all.insert(all.end() - k, r);
   return all.back().bits;
@@ -123,7 +126,7 @@ std::uint64_t Engine::mo_rmw_read(ShadowEntry& e, std::memory_order mo, std::uin
   AtomicShadow& a = e.atomic;
   const auto& all = mo_stores(a, current_bits, a.version);
   const int floor = on_top(mo) ? static_cast<int>(all.size()) - 1 : mo_floor(a);
-  const int k = mo_decide(all, floor, mo_write_slots(all, floor), reinterpret_cast<const void*>(e.addr),
+  const int k = mo_decide(mo_write_slots(all, floor), reinterpret_cast<const void*>(e.addr),
                           DecisionKind::kMo);
   rmw_pred_ = static_cast<int>(all.size()) - 1 - k;
   const StoreRecord& p = all[static_cast<std::size_t>(rmw_pred_)];
@@ -172,13 +175,14 @@ rt::CasOutcome Engine::mo_cas(ShadowEntry& e, std::memory_order success, std::me
   const auto& all = mo_stores(a, current_bits, a.version);
   const int top = static_cast<int>(all.size()) - 1;
   const int floor = on_top(success) ? top : mo_floor(a);
-  const std::uint32_t slots = mo_write_slots(all, floor);
-  std::uint32_t options = 0;  // never empty: the newest store is a slot or a failure
-  for (int k = 0; k <= top - floor && k < kMaxReadChoices; ++k) {
+  const std::uint64_t slots = mo_write_slots(all, floor);
+  std::uint64_t options = 0;  // never empty: the newest store is a slot or a failure
+  for (int k = 0; k <= top - floor; ++k) {
     const bool holds_expected = all[static_cast<std::size_t>(top - k)].bits == expected_bits;
-    if (!holds_expected || (slots >> k & 1u)) options |= 1u << k;
+    const int bit = k < 63 ? k : 63;
+    if (!holds_expected || (slots >> bit & 1u)) options |= std::uint64_t{1} << bit;
   }
-  const int i = top - mo_decide(all, floor, options, reinterpret_cast<const void*>(e.addr), DecisionKind::kMo);
+  const int i = top - mo_decide(options, reinterpret_cast<const void*>(e.addr), DecisionKind::kMo);
   rt::CasOutcome out;
   out.read_bits = all[static_cast<std::size_t>(i)].bits;
   if (out.read_bits != expected_bits) {

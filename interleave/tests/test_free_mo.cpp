@@ -223,6 +223,38 @@ TEST(FreeMo, DeepeningFindsAOneWriteBugInRoundOne) {
   EXPECT_NE(r.stats.find("2 mo rounds"), std::string::npos) << r.stats;
 }
 
+// Schedules name at most 23 choices per decision (letters 'a'..'w'). What counts is how far
+// down an allowed choice lies, not how long the history is: 25 relaxed increments by one thread
+// leave another thread's increment a single slot (every other one splits an RMW from its
+// source), while 25 plain stores leave it 26 slots, which a schedule cannot name.
+struct LongHistory {
+  A::Atomic<int> x{0};
+  LambdaTest t;
+  explicit LongHistory(bool rmw) {
+    t.test_name = "self.free_mo_long_history";
+    t.on_setup = [this] { x.store(0); };
+    t.body = [this, rmw](int id) {
+      for (int i = 0; i < (id == 0 ? 25 : 1); ++i) {
+        if (rmw)
+          x.fetch_add(1, rlx);
+        else
+          x.store(i + 1, rlx);
+      }
+    };
+  }
+};
+
+TEST(FreeMo, OnlyChoicesTooFarDownForASchedulePrintAreDiverged) {
+  LongHistory increments(true);
+  const Result r = explore(increments.t, exhaustive());
+  EXPECT_FALSE(r.failed) << r.report();
+  EXPECT_TRUE(r.exhausted);
+  LongHistory stores(false);
+  const Result s = explore(stores.t, exhaustive());
+  ASSERT_TRUE(s.failed);
+  EXPECT_EQ(s.failure.kind, FailureKind::kDiverged) << s.failure.what;
+}
+
 // A failure that needs a free mo replays from its printed schedule ("E." turns free mo on).
 TEST(FreeMo, AFailureFoundThroughMoReplays) {
   TwoPlusTwoW p;
