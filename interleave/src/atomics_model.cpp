@@ -18,10 +18,49 @@ ShadowEntry& Engine::atomic_point(const void* addr, AccessKind kind) {
 
 void Engine::on_load(ShadowEntry& e, std::memory_order mo) {
   AtomicShadow& a = e.atomic;
-  Thread& th = me();
   a.read_version[cur_] = a.version + 1;
   a.read_step[cur_] = step_;
-  if (rt::acquires(mo) && a.has_sync) th.clock.join(a.sync);
+  read_sync(a.has_sync, a.sync, mo);
+}
+
+void Engine::read_sync(bool has_sync, const VectorClock& sync, std::memory_order mo) {
+  if (!has_sync) return;
+  (rt::acquires(mo) ? me().clock : me().acquire_pending).join(sync);
+}
+
+void Engine::join_fence_release(bool& has_sync, VectorClock& sync) {
+  const Thread& th = me();
+  if (!th.has_fence_release) return;
+  if (has_sync)
+    sync.join(th.fence_release);
+  else
+    sync = th.fence_release;
+  has_sync = true;
+}
+
+// Fences (RC11 section 3): a release fence makes the thread's later writes head release
+// sequences carrying its clock at the fence; an acquire fence joins the syncs its earlier
+// relaxed reads read. seq_cst fences also synchronise with each other in the order they run
+// (S; a scheduling point that conflicts only with other seq_cst fences). For atomics that
+// gives psc_F's outcomes (every fence litmus test of rc11/ agrees); RC11 itself puts no
+// happens-before between seq_cst fences, so a Plain-cell race ordered only by them is missed.
+void Engine::fence(std::memory_order mo) {
+  if (options_->exhaustive_quirks & kQuirkIgnoreFences) return;
+  if (mo == std::memory_order_seq_cst) {
+    me().pending = PendingOp{reinterpret_cast<std::uintptr_t>(&sc_fences_), AccessKind::kWrite};
+    schedule(false);
+  }
+  Thread& th = me();
+  if (rt::acquires(mo)) th.clock.join(th.acquire_pending);
+  if (mo == std::memory_order_seq_cst) {
+    th.clock.join(sc_fences_);
+    sc_fences_ = th.clock;
+  }
+  if (rt::releases(mo)) {
+    th.fence_release = th.clock;
+    th.has_fence_release = true;
+    ++th.clock.c[cur_];
+  }
 }
 
 void Engine::check_not_freed(const ShadowEntry& e, const char* what) {
@@ -54,6 +93,7 @@ void Engine::on_store(ShadowEntry& e, std::memory_order mo, bool changed) {
     ++th.clock.c[cur_];
   } else {
     a.has_sync = false;
+    join_fence_release(a.has_sync, a.sync);
   }
 }
 
@@ -61,7 +101,7 @@ void Engine::on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) {
   AtomicShadow& a = e.atomic;
   Thread& th = me();
   check_not_freed(e, "atomic RMW on");
-  if (rt::acquires(mo) && a.has_sync) th.clock.join(a.sync);
+  read_sync(a.has_sync, a.sync, mo);
   count_write(e, changed);
   a.read_version[cur_] = a.version + 1;
   a.read_step[cur_] = step_;
@@ -73,6 +113,8 @@ void Engine::on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) {
       a.sync = th.clock;
     a.has_sync = true;
     ++th.clock.c[cur_];
+  } else {
+    join_fence_release(a.has_sync, a.sync);
   }
 }
 
@@ -185,7 +227,7 @@ std::uint64_t Engine::weak_load(ShadowEntry& e, std::memory_order mo, std::uint6
   const StoreRecord& r = stores[history - 1 - k];
   a.read_version[cur_] = r.version + 1;
   a.read_step[cur_] = step_;
-  if (rt::acquires(mo) && r.has_sync) me().clock.join(r.sync);
+  read_sync(r.has_sync, r.sync, mo);
   return r.bits;
 }
 

@@ -78,6 +78,7 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
   yielded_ = false;
   failed_ = false;
   full_used_ = 0;
+  sc_fences_.clear();
   failure_ = Failure{};
   aba_events_ = 0;
   faults_ = 0;
@@ -95,6 +96,8 @@ bool Engine::run_once(Test& test, Strategy& strategy, const Options& options) {
     th.paused_before = false;
     th.wait_addr = nullptr;
     th.pending = PendingOp{};
+    th.acquire_pending.clear();
+    th.has_fence_release = false;
     th.fiber.prepare(&Engine::thread_entry, &th);
   }
 

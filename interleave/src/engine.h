@@ -54,6 +54,7 @@ class Engine {
     fail(kind, what, address);
   }
   void poison(const void* p, std::size_t n, bool on);
+  void fence(std::memory_order mo);
   int current() const noexcept { return cur_; }
   std::uint32_t step() const noexcept { return step_; }
   void register_slot_reset(void (*reset)()) { slot_resets_.push_back(reset); }
@@ -77,6 +78,9 @@ class Engine {
     const void* wait_addr = nullptr;
     int saved_errno = 0;  // its errno while another logical thread runs
     PendingOp pending;    // what it does when it runs next (exhaustive sleep sets)
+    VectorClock acquire_pending;  // syncs of the stores its relaxed reads read (an acquire fence joins them)
+    VectorClock fence_release;    // its clock at its last release fence
+    bool has_fence_release = false;
   };
 
   Engine();
@@ -90,6 +94,11 @@ class Engine {
   // A write's bookkeeping shared by every path: use-after-free, version, value-change counts.
   void check_not_freed(const ShadowEntry& e, const char* what);
   void count_write(ShadowEntry& e, bool changed);
+  // A read of a store carrying `sync`: an acquire read joins it, a relaxed one keeps it for a
+  // later acquire fence.
+  void read_sync(bool has_sync, const VectorClock& sync, std::memory_order mo);
+  // A write that heads a release sequence without being a release: after a release fence.
+  void join_fence_release(bool& has_sync, VectorClock& sync);
   // The store just counted by on_store, as a history record holding `bits`.
   StoreRecord last_write(const AtomicShadow& a, std::uint64_t bits) const;
   // ABA detector of a successful CAS (Options::aba_fatal): check_aba tests in execution order,
@@ -130,6 +139,7 @@ class Engine {
   std::uint64_t aba_events_ = 0;
   std::uint32_t faults_ = 0;  // OS calls failed by decision this run
   std::string choices_;
+  VectorClock sc_fences_;  // the clock of the last seq_cst fence: S is their execution order
   std::vector<std::vector<StoreRecord>> full_;
   std::vector<std::vector<ReadRecord>> full_reads_;  // Options::free_mo, parallel to full_
   int rmw_pred_ = -1;  // free_mo: mo index of the store the RMW in progress read

@@ -91,7 +91,7 @@ void Engine::mo_read_from(AtomicShadow& a, int index, std::memory_order mo) {
   if (index > 0)  // the initial value bounds nothing
     full_reads_[static_cast<std::size_t>(a.full)].push_back(
         ReadRecord{r.version, th.clock.c[cur_], static_cast<std::int8_t>(cur_)});
-  if (rt::acquires(mo) && r.has_sync) th.clock.join(r.sync);
+  read_sync(r.has_sync, r.sync, mo);
 }
 
 std::uint64_t Engine::mo_load(ShadowEntry& e, std::memory_order mo, std::uint64_t current_bits) {
@@ -130,7 +130,7 @@ std::uint64_t Engine::mo_rmw_read(ShadowEntry& e, std::memory_order mo, std::uin
                           DecisionKind::kMo);
   rmw_pred_ = static_cast<int>(all.size()) - 1 - k;
   const StoreRecord& p = all[static_cast<std::size_t>(rmw_pred_)];
-  if (rt::acquires(mo) && p.has_sync) me().clock.join(p.sync);
+  read_sync(p.has_sync, p.sync, mo);
   return p.bits;
 }
 
@@ -163,6 +163,8 @@ std::uint64_t Engine::mo_insert_rmw(ShadowEntry& e, std::memory_order mo, int pr
       r.sync = th.clock;
     r.has_sync = true;
     ++th.clock.c[cur_];
+  } else {
+    join_fence_release(r.has_sync, r.sync);
   }
   all.insert(all.begin() + pred + 1, r);
   return all.back().bits;
@@ -198,8 +200,7 @@ rt::CasOutcome Engine::mo_cas(ShadowEntry& e, std::memory_order success, std::me
   for (int m = i; m > 0 && read != 0 && all[static_cast<std::size_t>(m)].version + 1 != read; --m)
     changed_since |= all[static_cast<std::size_t>(m)].bits != all[static_cast<std::size_t>(m - 1)].bits;
   if (changed_since) report_aba(e);
-  if (rt::acquires(success) && all[static_cast<std::size_t>(i)].has_sync)
-    me().clock.join(all[static_cast<std::size_t>(i)].sync);
+  read_sync(all[static_cast<std::size_t>(i)].has_sync, all[static_cast<std::size_t>(i)].sync, success);
   out.newest_bits = mo_insert_rmw(e, success, i, desired_bits, expected_bits != desired_bits);
   return out;
 }

@@ -40,6 +40,7 @@ CasOutcome mo_cas(ShadowEntry& e, std::memory_order success, std::memory_order f
 }
 void plain_access(const void* addr, bool write) { g_engine->plain_access(addr, write); }
 void pause() { g_engine->pause(); }
+void fence(std::memory_order mo) { g_engine->fence(mo); }
 void wait_block(const void* addr) { g_engine->wait_block(addr); }
 void notify_all(const void* addr) { g_engine->notify_all(addr); }
 int slot_index() noexcept {

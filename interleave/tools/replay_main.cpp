@@ -29,7 +29,8 @@ int usage(std::FILE* f = stderr, int status = 2) {
       "                         [--seconds S] [--shard I/N] [--shard-depth K] [--no-reduction]\n"
       "                         [--mo-deepening]\n"
       "                         [--quirk drop_stale_reads|sleep_ignores_conflicts|shard_overlap|\n"
-      "                                  interleaving_mo|floor_own_reads_only|split_rmw]\n"
+      "                                  interleaving_mo|floor_own_reads_only|split_rmw|\n"
+      "                                  ignore_fences]\n"
       "  --list       the scenarios, [decoy] marks the deliberately broken ones\n"
       "  --schedule   replay the schedule a failure printed\n"
       "  --explore    search new schedules with a strategy (default: the scenario's own)\n"
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
       else if (std::strcmp(v, "interleaving_mo") == 0) quirks |= kQuirkInterleavingMo;
       else if (std::strcmp(v, "floor_own_reads_only") == 0) quirks |= kQuirkFloorOwnReadsOnly;
       else if (std::strcmp(v, "split_rmw") == 0) quirks |= kQuirkSplitRmw;
+      else if (std::strcmp(v, "ignore_fences") == 0) quirks |= kQuirkIgnoreFences;
       else return usage();
     }
     else return usage();

@@ -164,6 +164,11 @@ struct CheckedAtomics {
     T value_;
   };
 
+  // std::atomic_thread_fence under the checker (hakmem's core uses none; tests and decoys may).
+  static void fence(std::memory_order mo) noexcept {
+    if (rt::g_tracking) rt::fence(mo);
+  }
+
   static void pause() noexcept {
     if (rt::g_tracking) rt::pause();
   }

@@ -48,6 +48,8 @@ CasOutcome mo_cas(ShadowEntry& e, std::memory_order success, std::memory_order f
 void plain_access(const void* addr, bool write);
 
 void pause();
+// std::atomic_thread_fence(mo) under the checker.
+void fence(std::memory_order mo);
 void wait_block(const void* addr);  // the caller saw the awaited value: sleep until notified
 void notify_all(const void* addr);
 

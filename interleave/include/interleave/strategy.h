@@ -82,6 +82,7 @@ enum ExhaustiveQuirk : std::uint32_t {
   kQuirkInterleavingMo = 8,    // modification order = execution order (no Options::free_mo)
   kQuirkFloorOwnReadsOnly = 16,  // free mo: coherence ignores other threads' reads that happen-before
   kQuirkSplitRmw = 32,         // free mo: a write may go between an RMW and the store it read
+  kQuirkIgnoreFences = 64,     // atomic_thread_fence does nothing
 };
 std::unique_ptr<Strategy> make_exhaustive(const ExhaustiveConfig& c);
 // Follows `choices` (one thread id per scheduling point), then runs without preemption.
