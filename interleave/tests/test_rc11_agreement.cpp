@@ -62,8 +62,12 @@ class Interpreter {
  private:
   void run(const std::vector<rc11::Op>& ops) {
     for (const rc11::Op& op : ops) {
-      auto& x = *mem_[static_cast<std::size_t>(op.loc)];
       const std::memory_order mo = to_std(op.order);
+      if (op.kind == OpKind::fence) {  // no location (loc is -1)
+        A::fence(mo);
+        continue;
+      }
+      auto& x = *mem_[static_cast<std::size_t>(op.loc)];
       std::int64_t read = 0;
       switch (op.kind) {
         case OpKind::load: read = x.load(mo); break;
@@ -76,7 +80,7 @@ class Interpreter {
           read = expected;  // the value read, whether it succeeded or not
           break;
         }
-        case OpKind::fence: A::fence(mo); break;
+        case OpKind::fence: break;  // handled above
       }
       if (op.reads()) regs_[static_cast<std::size_t>(op.reg)] = read;
     }
