@@ -28,6 +28,17 @@ void Engine::read_sync(bool has_sync, const VectorClock& sync, std::memory_order
   (rt::acquires(mo) ? me().clock : me().acquire_pending).join(sync);
 }
 
+void Engine::continue_release_sequence(bool& has_sync, VectorClock& sync, std::memory_order mo) {
+  Thread& th = me();
+  if (!rt::releases(mo)) return join_fence_release(has_sync, sync);
+  if (has_sync)
+    sync.join(th.clock);
+  else
+    sync = th.clock;
+  has_sync = true;
+  ++th.clock.c[cur_];
+}
+
 void Engine::join_fence_release(bool& has_sync, VectorClock& sync) {
   const Thread& th = me();
   if (!th.has_fence_release) return;
@@ -99,23 +110,13 @@ void Engine::on_store(ShadowEntry& e, std::memory_order mo, bool changed) {
 
 void Engine::on_rmw(ShadowEntry& e, std::memory_order mo, bool changed) {
   AtomicShadow& a = e.atomic;
-  Thread& th = me();
   check_not_freed(e, "atomic RMW on");
   read_sync(a.has_sync, a.sync, mo);
   count_write(e, changed);
   a.read_version[cur_] = a.version + 1;
   a.read_step[cur_] = step_;
   // An RMW continues the release sequence it reads from; a releasing RMW adds its own clock.
-  if (rt::releases(mo)) {
-    if (a.has_sync)
-      a.sync.join(th.clock);
-    else
-      a.sync = th.clock;
-    a.has_sync = true;
-    ++th.clock.c[cur_];
-  } else {
-    join_fence_release(a.has_sync, a.sync);
-  }
+  continue_release_sequence(a.has_sync, a.sync, mo);
 }
 
 void Engine::check_aba(ShadowEntry& e) {

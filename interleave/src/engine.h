@@ -99,6 +99,9 @@ class Engine {
   void read_sync(bool has_sync, const VectorClock& sync, std::memory_order mo);
   // A write that heads a release sequence without being a release: after a release fence.
   void join_fence_release(bool& has_sync, VectorClock& sync);
+  // An RMW continues the release sequence it read (has_sync, sync); a releasing one adds its
+  // own clock, one after a release fence the fence's.
+  void continue_release_sequence(bool& has_sync, VectorClock& sync, std::memory_order mo);
   // The store just counted by on_store, as a history record holding `bits`.
   StoreRecord last_write(const AtomicShadow& a, std::uint64_t bits) const;
   // ABA detector of a successful CAS (Options::aba_fatal): check_aba tests in execution order,

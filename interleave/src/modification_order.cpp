@@ -143,7 +143,6 @@ std::uint64_t Engine::mo_rmw_write(ShadowEntry& e, std::memory_order mo, std::ui
 std::uint64_t Engine::mo_insert_rmw(ShadowEntry& e, std::memory_order mo, int pred,
                                     std::uint64_t new_bits, bool changed) {
   AtomicShadow& a = e.atomic;
-  Thread& th = me();
   count_write(e, changed);
   a.read_version[cur_] = a.version + 1;
   a.read_step[cur_] = step_;
@@ -156,16 +155,7 @@ std::uint64_t Engine::mo_insert_rmw(ShadowEntry& e, std::memory_order mo, int pr
   r.rmw = true;
   r.has_sync = all[static_cast<std::size_t>(pred)].has_sync;
   r.sync = all[static_cast<std::size_t>(pred)].sync;
-  if (rt::releases(mo)) {
-    if (r.has_sync)
-      r.sync.join(th.clock);
-    else
-      r.sync = th.clock;
-    r.has_sync = true;
-    ++th.clock.c[cur_];
-  } else {
-    join_fence_release(r.has_sync, r.sync);
-  }
+  continue_release_sequence(r.has_sync, r.sync, mo);
   all.insert(all.begin() + pred + 1, r);
   return all.back().bits;
 }
