@@ -211,7 +211,7 @@ TEST(HeapCheck, ALiveBlockInTheFirstSlotOfAPoolCacheOrHotboxIsReported) {
 }
 
 // Slab records: the first record of a tiny superslab naming a pool class, and the first record of
-// a pool superslab with a wrong carved count.
+// a pool superslab with a wrong carved count or data start.
 TEST(HeapCheck, TheFirstSlabRecordOfASuperslabIsCheckedToo) {
   TestAllocator a(small_options());
   void* tiny = a.malloc(64);
@@ -225,6 +225,9 @@ TEST(HeapCheck, TheFirstSlabRecordOfASuperslabIsCheckedToo) {
   expect_finding(
       a, "blocks carved, its blocks say", [&] { pool_first.carved.store(carved + 1, std::memory_order_relaxed); },
       [&] { pool_first.carved.store(carved, std::memory_order_relaxed); });
+  const std::uintptr_t data = pool_first.data_start;  // where free divides from
+  expect_finding(
+      a, "blocks carved, its blocks say", [&] { pool_first.data_start = data + 16; }, [&] { pool_first.data_start = data; });
   a.free(mid);
   a.free(tiny);
 }

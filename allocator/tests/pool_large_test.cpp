@@ -11,6 +11,7 @@
 #include "large_cache_checks.h"
 #include "pool_cache_checks.h"
 #include "pool_purge_checks.h"
+#include "pool_v2_checks.h"
 #include "pool_release_checks.h"
 #include "test_config.h"
 
@@ -140,36 +141,9 @@ TEST(Pool, CarvedBlocksWaitingInTheThreadCacheAreFree) {
   pool_cache_blocks_carry_the_free_canary<TestAllocator>();
 }
 
-TEST(Pool, V2HotboxIsUsedOnlyWhenEnabledAndItsCountersShowIt) {
-  AllFlagsAllocator a(small_options());
-  for (int i = 0; i < 100; ++i) a.free(a.malloc(10000));
-  EXPECT_EQ(StatsReader::family_total(a.telemetry(), Flag::POOL_HOTBOX_V2_STATS), 0u)
-      << "v2 is off by default: its sites must not run";
-  a.set_pool_v2(true);
-  std::vector<void*> ps;
-  for (int i = 0; i < 20; ++i) ps.push_back(a.malloc(10000));
-  for (void* p : ps) a.free(p);
-  const auto& t = a.telemetry();
-  EXPECT_GT(StatsReader::family_total(t, Flag::POOL_HOTBOX_V2_STATS), 0u);
-  std::uint64_t calls = 0, fast = 0, refill = 0, free_fast = 0, fallback = 0;
-  StatsReader::visit(t, [&](const char* fam, const char* name, int, std::uint64_t v) {
-    if (std::strcmp(fam, "POOL_HOTBOX_V2_STATS")) return;
-    if (!std::strcmp(name, "alloc_calls")) calls = v;
-    if (!std::strcmp(name, "alloc_fast")) fast = v;
-    if (!std::strcmp(name, "alloc_refill")) refill = v;
-    if (!std::strcmp(name, "free_fast")) free_fast = v;
-    if (!std::strcmp(name, "free_fallback_v1")) fallback = v;
-  });
-  EXPECT_EQ(calls, 20u);
-  EXPECT_EQ(refill, 5u);  // 4 blocks a refill: 20 allocations = 5 refills, 15 fast
-  EXPECT_EQ(fast, 15u);
-  EXPECT_EQ(free_fast, 8u);  // hotbox capacity
-  EXPECT_EQ(fallback, 12u);
-  hak_heap_report r;
-  a.quiesce();
-  EXPECT_EQ(a.check(&r), 0) << r.first_error;
-  EXPECT_EQ(r.pool_live_blocks, 0u);
-}
+TEST(Pool, V2HotboxIsUsedOnlyWhenEnabledAndItsCountersShowIt) { v2_hotbox_takes_frees_once_enabled<AllFlagsAllocator>(); }
+
+TEST(Pool, V2RoutingFollowsEveryToggle) { v2_routing_follows_every_toggle<TestAllocator>(); }
 
 TEST(Large, FreedMappingsAreReusedFromABoundedCacheAndReleasedAtQuiescence) {
   TestAllocator a(cache_options());

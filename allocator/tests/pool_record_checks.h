@@ -1,6 +1,7 @@
-// Checks of the pool's slab records (Slab::pool_class): a pool free validates its block from the
-// record alone, so every record must mirror its superslab's shape and carving, and no record of a
-// superslab given back may still name a class. Shared by the unit tests and the decoys.
+// Checks of the pool's slab records (Slab::pool_class): a pool free validates and caches its block
+// from the record alone, so every record must describe the blocks that start in its 64 KiB (the
+// class's shape and cache, the first block, how many were carved), and no record of a superslab
+// given back may still name a class. Shared by the unit tests and the decoys.
 #pragma once
 #include <gtest/gtest.h>
 

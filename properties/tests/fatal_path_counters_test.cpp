@@ -71,11 +71,12 @@ TEST(FatalPathCountersDeathTest, CorruptPoolClassCountsPageOfFailClass) {
       {
         AllFlags a(small());
         char* p = pool_block(a, 4096);
-        // A corrupted header: the broken input. The class is in the header and mirrored in
-        // every slab record (a valid free reads only the record), so both are corrupted.
+        // A corrupted header: the broken input. A valid free reads only the slab record, so the
+        // records say no block was carved yet (as one read before the carving reached it), and
+        // free re-validates from the header.
         hakmem::SuperslabHeader* ss = hakmem::superslab_of(p);
         ss->pool_class = 200;
-        for (hakmem::Slab& s : ss->slabs()) s.pool_class = 200;
+        for (hakmem::Slab& s : ss->slabs()) s.set_carved(0);
         a.free(p);
       },
       "page_of_fail_class=1\n(.|\n)*bad pool class");

@@ -85,7 +85,7 @@ class Allocator {
   void record_final_state() noexcept;  // appends final slab and queue state to the trace
 
   // ---- run-time switches ----
-  void set_pool_v2(bool on) noexcept { pool_v2_.store(on, std::memory_order_relaxed); }
+  void set_pool_v2(bool on) noexcept;
   bool pool_v2() const noexcept { return pool_v2_.load(std::memory_order_relaxed); }
   void set_bg_spill(bool on) noexcept;
   // The background drainer's body, for a thread (production) or a logical thread (checker).
@@ -186,6 +186,8 @@ class Allocator {
   [[gnu::noinline]] void tiny_free_checked(void* p, SuperslabHeader* ss, const Slab* s) noexcept;
   [[gnu::noinline]] void tiny_free_not_pool(void* p, SuperslabHeader* ss) noexcept;
   void tiny_free_valid(void* p, SuperslabHeader* ss, Slab* s) noexcept;
+  [[gnu::noinline]] void free_uncached(void* p, SuperslabHeader* ss, const Slab* s, HeapT* h) noexcept;
+  [[gnu::noinline]] void free_into_full_cache(HeapT* h, const Slab* s, void* p) noexcept;
   [[gnu::noinline]] void free_not_tiny(void* p, SuperslabHeader* ss) noexcept;
   Slab* validate_tiny(const void* p, SuperslabHeader* ss, const char* op) noexcept;
   Slab* validate_tiny_block(const void* p, SuperslabHeader* ss, const char* op) noexcept;
@@ -219,8 +221,9 @@ class Allocator {
   // pool (allocator_pool.h)
   void* pool_alloc(unsigned pcls) noexcept;
   [[gnu::noinline]] void pool_free(void* p, SuperslabHeader* ss) noexcept;
-  void pool_free_by_record(void* p, SuperslabHeader* ss, const Slab* s) noexcept;
   void pool_free_valid(void* p, unsigned pcls) noexcept;
+  void pool_free_marked(HeapT* h, unsigned pcls, void* p) noexcept;
+  void init_pool_records(SuperslabHeader* ss, unsigned pcls) noexcept;
   [[gnu::noinline]] void pool_free_uncached(HeapT* h, unsigned pcls, void* p) noexcept;
   void* pool_v1_alloc(unsigned pcls) noexcept;
   void pool_v1_free(unsigned pcls, void* const* blocks, std::uint32_t n) noexcept;  // n <= kPoolCacheMax
@@ -435,13 +438,15 @@ inline typename Allocator<Cfg>::Kind Allocator<Cfg>::classify(const void* p,
   return Kind::kLarge;
 }
 
-// Every check of a valid free in three compares on the slab record and the block: its offset
-// from data_start is below carved_bytes (an address below data_start wraps around and fails
-// too), it is a block start, and the block carries no free mark. Anything else takes
-// tiny_free_checked, which names the failing check; a tail call, so the fast path keeps no
-// stack frame. The first compare also stands for the superslab's kind: the slab records of a
-// pool or released superslab, as of an unassigned slab, have no data (data_start kNoData,
-// carved_bytes 0), so every pointer into one fails it, and tiny_free_checked routes it.
+// The free of a block in the arena, tiny or pool (a pool superslab's records describe its blocks
+// as a tiny slab's do: see Slab::pool_class). Every check of a valid free in three compares on
+// the slab record and the block: its offset from data_start is below carved_bytes (an address
+// below data_start wraps around and fails too), it is a block start, and the block carries no
+// free mark. Anything else takes tiny_free_checked, which names the failing check; a tail call,
+// so the fast path keeps no stack frame. The first compare also stands for the superslab's kind:
+// the slab records of a released superslab, as of an unassigned slab or a 64 KiB where no pool
+// block starts, have no data (data_start kNoData, carved_bytes 0), so every pointer into one
+// fails it.
 template <class Cfg>
 inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
   Slab* s = slab_of(ss, p);
@@ -452,12 +457,12 @@ inline void Allocator<Cfg>::tiny_free(void* p, SuperslabHeader* ss) noexcept {
   tiny_free_valid(p, ss, s);
 }
 
+// A free that failed tiny_free's checks: the checks that name the failure, of a pool block (a
+// class out of range, kNoClass or a corrupted record, takes the tiny ones, which read the header
+// first). Each passes a valid block whose record was read before its carving reached it.
 template <class Cfg>
 void Allocator<Cfg>::tiny_free_checked(void* p, SuperslabHeader* ss, const Slab* s) noexcept {
-  // A pool block: its record s (p's, read by tiny_free already) has all a valid free needs. Tail
-  // calls only, so a pool free keeps no stack frame.
-  // (A class out of range, kNoClass or a corrupted record, takes the checks that read the header.)
-  if (HAKMEM_LIKELY(s->pool_class < kPoolClassCount)) return pool_free_by_record(p, ss, s);
+  if (s->pool_class < kPoolClassCount) return pool_free(p, ss);
   tiny_free_not_pool(p, ss);
 }
 
@@ -468,30 +473,56 @@ void Allocator<Cfg>::tiny_free_not_pool(void* p, SuperslabHeader* ss) noexcept {
   tiny_free_valid(p, ss, validate_tiny_block(p, ss, "free"));
 }
 
+// A valid block, tiny or pool, into the freeing thread's cache, on one path: its record names the
+// cache (front_offset) and says whether a thread that is not the superslab's owner may keep it
+// (freer_caches: pool blocks have no owner). The kind of block is read only where a counter or
+// the trace needs it, so no branch depends on it (see PoolCache).
 template <class Cfg>
 inline void Allocator<Cfg>::tiny_free_valid(void* p, SuperslabHeader* ss, Slab* s) noexcept {
-  tel_.hdr_meta_fast.fast_lookups.inc();
   const unsigned cls = s->cls;
-  if (cls == kTinyClassCount - 1) tel_.c7.frees.inc();
+  const bool pool = s->pool_class < kPoolClassCount;  // read only by counters and the trace
+  if (pool) {
+    tel_.hdr_mismatch.not_tiny.inc();
+  } else {
+    tel_.hdr_meta_fast.fast_lookups.inc();
+    if (cls == kTinyClassCount - 1) tel_.c7.frees.inc();
+  }
   mark_free(p);
   HeapT* h = heap();
-  // A tiny superslab's owner is never null, so a thread without a heap takes the remote path.
-  if (HAKMEM_LIKELY(ss->owner == h)) {
-    if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kFront, p, 0, 0);
-    auto& f = h->front_at(Cfg::Quirks::kFreeIntoFirstClassCache ? 0 : s->front_offset);
-    const std::size_t n = f.count;
-    if (HAKMEM_UNLIKELY(n == f.capacity)) return front_overflow(h, s, p);  // reads s->cls itself
-    f.slots[n] = p;
-    f.count = n + 1;
-    tel_.tiny_class.free_hit[cls].inc();
-    return;
-  }
-  // A block of another heap: hand it to its owner (through this thread's batch, if it has a heap).
+  // Out of line: another heap's tiny block, or a pool block freed by a thread without a heap. A
+  // tiny superslab's owner is never null and a pool superslab's always is, so one compare of the
+  // owner with h, against freer_caches, tells both. (Pool v2 is the always-full NoCache.)
+  const auto not_owner = static_cast<std::uint8_t>(ss->owner != h);
+  if (HAKMEM_UNLIKELY(not_owner != s->freer_caches.load(std::memory_order_relaxed))) return free_uncached(p, ss, s, h);
+  auto& f = h->front_at(Cfg::Quirks::kFreeIntoFirstClassCache ? 0 : s->front_offset.load(std::memory_order_relaxed));
+  const std::size_t n = f.count;
+  if (HAKMEM_UNLIKELY(n == f.capacity)) return free_into_full_cache(h, s, p);
+  if constexpr (TraceT::kOn) trace_block(Ev::kFree, pool ? Path::kPoolV1 : Path::kFront, p, 0, 0);
+  f.slots[n] = p;
+  f.count = n + 1;
+  if (!pool) tel_.tiny_class.free_hit[cls].inc();
+}
+
+// tiny_free_valid's block p (marked free) when the thread may not cache it: a pool block freed
+// without a heap goes to its class; a tiny block back to its owner, through this thread's batch
+// if it has a heap.
+template <class Cfg>
+void Allocator<Cfg>::free_uncached(void* p, SuperslabHeader* ss, const Slab* s, HeapT* h) noexcept {
+  if (s->pool_class < kPoolClassCount) return pool_free_marked(h, s->pool_class, p);
   tel_.hdr_meta_mismatch.owner_mismatch.inc();
   if constexpr (TraceT::kOn) trace_block(Ev::kRemotePush, Path::kRemote, p, 0, 0);
   auto* owner = static_cast<HeapT*>(ss->owner);
   if (h) return batch_remote(h, owner, p);
   owner->remote.push(p);
+}
+
+// tiny_free_valid's block p (marked free) when its cache is full (always, for a pool block with v2
+// on: pool_free_marked routes it to the hotbox).
+template <class Cfg>
+void Allocator<Cfg>::free_into_full_cache(HeapT* h, const Slab* s, void* p) noexcept {
+  if (s->pool_class < kPoolClassCount) return pool_free_marked(h, s->pool_class, p);  // traces it
+  if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kFront, p, 0, 0);
+  front_overflow(h, s, p);  // reads s->cls itself
 }
 
 template <class Cfg>

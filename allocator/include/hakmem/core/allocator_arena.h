@@ -60,7 +60,10 @@ void Allocator<Cfg>::release_superslab(SuperslabHeader* ss) noexcept {
   ss->pool_carved.store(0, std::memory_order_relaxed);
   for (auto& s : ss->slabs()) {  // no data: a free into this superslab fails tiny_free's first compare
     s.cls = kNoClass;
-    if constexpr (!Cfg::Quirks::kReleaseKeepsPoolRecords) s.pool_class = kNoClass;
+    if constexpr (Cfg::Quirks::kReleaseKeepsPoolRecords)
+      if (s.pool_class != kNoClass) continue;
+    s.pool_class = kNoClass;
+    s.freer_caches.store(0, std::memory_order_relaxed);
     s.data_start = Slab::kNoData;
     s.carved.store(0, std::memory_order_relaxed);
     s.carved_bytes.store(0, std::memory_order_relaxed);

@@ -182,19 +182,22 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       continue;
     }
     if (ss->kind != SsKind::kPool)  // a pool record here would pass frees that must abort
-      for (unsigned k = 0; k < kSlabsPerSuperslab; ++k)
-        if (ss->slabs()[k].pool_class != kNoClass)
-          err.add("superslab %zu slab %u: a %s superslab's record names pool class P%u", i, k,
-                  ss->kind == SsKind::kFree ? "free" : "tiny", ss->slabs()[k].pool_class);
+      for (unsigned k = 0; k < kSlabsPerSuperslab; ++k) {
+        const Slab& s = ss->slabs()[k];
+        if (s.pool_class != kNoClass || s.freer_caches.load(std::memory_order_relaxed) != 0)
+          err.add("superslab %zu slab %u: a %s superslab's record names pool class P%u (freer caches: %u)", i, k,
+                  ss->kind == SsKind::kFree ? "free" : "tiny", s.pool_class,
+                  unsigned{s.freer_caches.load(std::memory_order_relaxed)});
+      }
     if (ss->kind == SsKind::kFree) continue;
     ++r->superslabs;
     if (ss->kind != SsKind::kTiny || owner_retired(ss)) continue;
     unsigned used = 0;
     for (Slab& s : ss->slabs()) {
       if (s.cls == kNoClass) continue;
-      if (s.front_offset != front_offset_of(s.cls))
+      if (s.front_offset.load(std::memory_order_relaxed) != front_offset_of(s.cls))
         err.add("superslab %zu slab %u: class C%u but front offset %u (frees would cache its blocks in another class)",
-                i, s.index, s.cls, s.front_offset);
+                i, s.index, s.cls, unsigned{s.front_offset.load(std::memory_order_relaxed)});
       ++used;
       ++r->tiny_slabs;
       s.check_transit = 0;
@@ -305,26 +308,36 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
   return r->errors ? -1 : 0;
 }
 
-// The records of pool superslab ss (class c) mirror its shape, and each record's carved count is
-// what free needs from it: the blocks carved when the last block starting in its 64 KiB was.
+// Each record of pool superslab ss (class c) describes the blocks that start in its 64 KiB as
+// free reads them (see Slab::pool_class): the class's shape and cache, the first of them, how
+// many of them were carved, and whether a freeing thread keeps them (pool v2 off).
 template <class Cfg>
 void Allocator<Cfg>::check_pool_records(SuperslabHeader* ss, unsigned c, detail::CheckErrors& err) noexcept {
   const std::uint32_t carved = ss->pool_carved.load(std::memory_order_relaxed), bs = ss->pool_block_size;
+  const std::uintptr_t data = reinterpret_cast<std::uintptr_t>(ss) + kHeaderBytes;
   for (unsigned k = 0; k < kSlabsPerSuperslab; ++k) {  // (Slab::index is a tiny slab's)
     const Slab& s = ss->slabs()[k];
-    if (s.pool_class != c || s.block_size != bs || s.reciprocal != ss->pool_reciprocal || s.data_start != Slab::kNoData) {
-      err.add("pool P%u: superslab region %u slab %u's record names class %u, block size %u (not the pool's shape)", c,
+    if (s.pool_class != c || s.block_size != bs || s.reciprocal != ss->pool_reciprocal || s.cls != kNoClass ||
+        s.freer_caches.load(std::memory_order_relaxed) != 1) {
+      err.add("pool P%u: superslab region %u slab %u's record names class %u, block size %u (not the pool's)", c,
               ss->region, k, s.pool_class, s.block_size);
       continue;
     }
-    // Blocks [lo, hi) start in this slab; want: one past the last carved one, if any.
-    const std::uint64_t first = std::uint64_t{k} * kSlabSize, end = first + kSlabSize;
-    const std::uint64_t lo = first <= kHeaderBytes ? 0 : (first - kHeaderBytes + bs - 1) / bs;
-    const std::uint64_t hi = (end - kHeaderBytes + bs - 1) / bs;
-    const std::uint32_t want = carved > lo && hi > lo ? static_cast<std::uint32_t>(std::min<std::uint64_t>(hi, carved)) : 0;
-    if (s.carved.load(std::memory_order_relaxed) != want)
-      err.add("pool P%u: superslab region %u slab %u's record says %u blocks carved, its blocks say %u", c, ss->region,
-              k, s.carved.load(std::memory_order_relaxed), want);
+    const std::uint16_t cache = s.front_offset.load(std::memory_order_relaxed);
+    if (cache != (pool_v2() ? kNoCacheOffset : pool_front_offset_of(c)))
+      err.add("pool P%u: superslab region %u slab %u's record sends frees to %s with pool v2 %s", c, ss->region, k,
+              cache == kNoCacheOffset ? "the slow path" : cache == pool_front_offset_of(c) ? "v1's cache" : "another cache",
+              pool_v2() ? "on" : "off");
+    // Blocks [lo, hi) start in this slab; want: how many of them were carved.
+    const std::uint32_t lo = pool_first_block_of(k, bs);
+    const std::uint32_t hi = std::min(pool_first_block_of(k + 1, bs), ss->pool_capacity);
+    const std::uintptr_t start = lo < hi ? data + std::uintptr_t{lo} * bs : Slab::kNoData;
+    const std::uint32_t want = lo < hi && carved > lo ? std::min(hi, carved) - lo : 0;
+    if (s.data_start != start || s.carved.load(std::memory_order_relaxed) != want ||
+        s.carved_bytes.load(std::memory_order_relaxed) != want * bs)
+      err.add("pool P%u: superslab region %u slab %u's record says %u blocks carved, its blocks say %u (its data at %#zx, "
+              "theirs at %#zx)", c, ss->region, k, s.carved.load(std::memory_order_relaxed), want,
+              static_cast<std::size_t>(s.data_start), static_cast<std::size_t>(start));
   }
 }
 

@@ -24,12 +24,7 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
       ss->pool_reciprocal = reciprocal_of(kPoolSizes[pc]);
       ss->pool_capacity = static_cast<std::uint32_t>((kSuperslabSize - kHeaderBytes) / kPoolSizes[pc]);
       ss->pool_carved.store(0, std::memory_order_relaxed);
-      for (Slab& s : ss->slabs()) {  // the records mirror the shape (see Slab::pool_class)
-        s.pool_class = ss->pool_class;
-        s.block_size = ss->pool_block_size;
-        s.reciprocal = ss->pool_reciprocal;
-        s.carved.store(0, std::memory_order_relaxed);
-      }
+      init_pool_records(ss, pc);
       ss->pool_free = ss->pool_purged = 0;
       ss->pool_purged_bytes = 0;
       ss->empty_prev = ss->empty_next = nullptr;
@@ -42,12 +37,49 @@ std::uint32_t Allocator<Cfg>::pool_v1_take(unsigned pc, void** out, std::uint32_
     const std::uint32_t carved = ss->pool_carved.load(std::memory_order_relaxed);
     void* p = reinterpret_cast<char*>(ss) + kHeaderBytes + std::size_t{carved} * ss->pool_block_size;
     ss->pool_carved.store(carved + 1, std::memory_order_relaxed);
-    if constexpr (!Cfg::Quirks::kPoolRecordsNotCarved)
-      ss->slabs()[pool_record_of(carved, ss->pool_block_size)].carved.store(carved + 1, std::memory_order_relaxed);
+    if constexpr (!Cfg::Quirks::kPoolRecordsNotCarved) {
+      const unsigned k = pool_record_of(carved, ss->pool_block_size);
+      ss->slabs()[k].set_carved(carved + 1 - pool_first_block_of(k, ss->pool_block_size));
+    }
     pcl.carved.set(pcl.carved.get() + 1);
     out[n++] = p;
   }
   return n;
+}
+
+// The records of pool superslab ss, new to class pc, each as a tiny slab's record of the blocks
+// that start in it (see Slab::pool_class); none carved yet. Under the class lock, which
+// set_pool_v2 takes to rewrite front_offset.
+template <class Cfg>
+void Allocator<Cfg>::init_pool_records(SuperslabHeader* ss, unsigned pc) noexcept {
+  const std::uint32_t bs = kPoolSizes[pc];
+  const std::uintptr_t data = reinterpret_cast<std::uintptr_t>(ss) + kHeaderBytes;
+  for (unsigned k = 0; k < kSlabsPerSuperslab; ++k) {
+    Slab& s = ss->slabs()[k];
+    s.pool_class = static_cast<std::uint8_t>(pc);
+    s.block_size = bs;
+    s.reciprocal = reciprocal_of(bs);
+    const std::uint32_t first = pool_first_block_of(k, bs);
+    s.data_start = first < ss->pool_capacity && pool_record_of(first, bs) == k ? data + std::uintptr_t{first} * bs : Slab::kNoData;
+    s.front_offset.store(pool_v2() ? kNoCacheOffset : pool_front_offset_of(pc), std::memory_order_relaxed);
+    s.set_carved(0);
+    s.freer_caches.store(1, std::memory_order_relaxed);
+  }
+}
+
+template <class Cfg>
+void Allocator<Cfg>::set_pool_v2(bool on) noexcept {
+  pool_v2_.store(on, std::memory_order_relaxed);
+  if constexpr (Cfg::Quirks::kPoolV2KeepsRecordRouting) return;
+  // Then the records: a free that follows this call sees v2's routing (init_pool_records reads
+  // pool_v2() under the class lock taken here after the store). A free racing with it caches
+  // its block either way, both right.
+  for (unsigned pc = 0; pc < kPoolClassCount; ++pc) {
+    LockGuard g(pool_[pc].lock);
+    const std::uint16_t cache = on ? kNoCacheOffset : pool_front_offset_of(pc);
+    for (SuperslabHeader* ss = pool_[pc].all.get(); ss; ss = ss->next)
+      for (Slab& s : ss->slabs()) s.front_offset.store(cache, std::memory_order_relaxed);
+  }
 }
 
 template <class Cfg>
@@ -395,26 +427,17 @@ void Allocator<Cfg>::pool_free(void* p, SuperslabHeader* ss) noexcept {
   pool_free_valid(p, validate_pool(p, ss, "free"));
 }
 
-// A free whose slab record is a pool superslab's (tiny_free_checked): the checks of
-// validate_pool on the record alone, in one go; any failure takes validate_pool, which reads the
-// header and names it.
-template <class Cfg>
-void Allocator<Cfg>::pool_free_by_record(void* p, SuperslabHeader* ss, const Slab* s) noexcept {
-  tel_.hdr_mismatch.not_tiny.inc();  // as free_not_tiny counts it
-  const std::uintptr_t off = reinterpret_cast<std::uintptr_t>(p) - (reinterpret_cast<std::uintptr_t>(ss) + kHeaderBytes);
-  const std::uint32_t index = static_cast<std::uint32_t>((std::uint64_t{off} * s->reciprocal) >> 32);
-  if (HAKMEM_UNLIKELY(index >= s->carved.load(std::memory_order_relaxed) ||
-                      std::uintptr_t{index} * s->block_size != off || is_marked_free(p)))
-    return pool_free(p, ss);
-  pool_free_valid(p, s->pool_class);
-}
-
 // A valid pool block of class pc, not marked free yet.
 template <class Cfg>
 void Allocator<Cfg>::pool_free_valid(void* p, unsigned pc) noexcept {
   mark_free(p);
-  HeapT* h = heap();
-  // Tail calls only: the cache push keeps no stack frame.
+  pool_free_marked(heap(), pc, p);
+}
+
+// Pool block p of class pc, marked free, into the cache of heap h (or, without a heap or with v2
+// on, pool_free_uncached). Tail calls only: the cache push keeps no stack frame.
+template <class Cfg>
+void Allocator<Cfg>::pool_free_marked(HeapT* h, unsigned pc, void* p) noexcept {
   if (HAKMEM_UNLIKELY(h == nullptr || pool_v2())) return pool_free_uncached(h, pc, p);
   if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kPoolV1, p, 0, 0);
   auto& c = h->pool_cache[pc];

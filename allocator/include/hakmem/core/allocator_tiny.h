@@ -348,14 +348,14 @@ Slab* Allocator<Cfg>::acquire_slab(HeapT* h, unsigned cls) noexcept {
   const std::uint32_t colour = Cfg::Quirks::kNoSlabColour ? 0 : cs.next_colour;
   cs.next_colour = colour + 1 == tiny_slab_colours(s->block_size) ? 0 : colour + 1;
   s->data_start = (i == 0 ? start + kHeaderBytes : start) + colour * kColourStep;
-  s->capacity = static_cast<std::uint32_t>((start + kSlabSize - s->data_start) / s->block_size);
+  s->capacity = static_cast<std::uint16_t>((start + kSlabSize - s->data_start) / s->block_size);
   s->set_carved(0);
   s->free_count = 0;
   s->free_list = nullptr;
   s->prev = s->next = nullptr;
   s->listed = false;
   s->cls = static_cast<std::uint8_t>(cls);
-  s->front_offset = front_offset_of(cls);
+  s->front_offset.store(front_offset_of(cls), std::memory_order_relaxed);
   ++ss->slabs_used;
   if constexpr (TraceT::kOn)
     trace_.record({Ev::kSlabAcquire, Path::kSlab, std::uint8_t(cls), ss->region, i * kSlabSize, 0, 0, 0});

@@ -86,11 +86,15 @@ struct NoQuirks {
   // check by record and takes validate_pool (slow, still right). The heap check's comparison of
   // each record with the blocks carved must catch it.
   static constexpr bool kPoolRecordsNotCarved = false;
-  // release_superslab leaves a pool superslab's records naming its class: a stray free into the
+  // release_superslab leaves a pool superslab's records as they were: a stray free into the
   // released region passes the check by record and caches memory the arena may hand to anyone.
   // The released-region death test and the heap check (no pool record outside the pool) must
   // catch it.
   static constexpr bool kReleaseKeepsPoolRecords = false;
+  // set_pool_v2 leaves the records' front_offset as it was: with v2 turned on, frees of the
+  // blocks of existing pool superslabs keep going to v1's thread caches, not to the hotbox. The
+  // hotbox counters test and the heap check (a record's routing against pool_v2()) must catch it.
+  static constexpr bool kPoolV2KeepsRecordRouting = false;
 };
 
 struct Phase28Quirk : NoQuirks {
@@ -142,6 +146,10 @@ struct PoolRecordsNotCarvedQuirk : NoQuirks {
 
 struct ReleaseKeepsPoolRecordsQuirk : NoQuirks {
   static constexpr bool kReleaseKeepsPoolRecords = true;
+};
+
+struct PoolV2KeepsRecordRoutingQuirk : NoQuirks {
+  static constexpr bool kPoolV2KeepsRecordRouting = true;
 };
 
 struct NoWarmPurgeQuirk : NoQuirks {

@@ -51,6 +51,44 @@ static_assert(sizeof(FrontCache) % sizeof(void*) == 0, "offsets count words");
 static_assert(front_offset_of(kTinyClassCount - 1) == (kTinyClassCount - 1) * sizeof(FrontCache) / sizeof(void*),
               "fits 16 bits");
 
+// Pool v1's thread cache of one mid-size class: free blocks (marked free, so a second free of
+// one aborts), LIFO, slots[0..count) with the oldest at 0. Misses take half the capacity from
+// the class in one lock; a free into a full cache gives the older half back in one lock. As the
+// tiny front caches do, a cache doubles at an overflow that follows a refill (the thread trades
+// blocks of the class both ways), up to kPoolCacheMax, paying the added blocks' bytes out of the
+// heap's pool_growth_left; a thread that only frees, or only allocates, keeps the first capacity.
+// Shaped as a FrontCache up to its slots, and laid out right after the tiny caches, so that a
+// free pushes a pool block exactly as a tiny one, at the word offset its slab record holds: one
+// path for both, with no branch on the kind of block (a branch taken at random when a program
+// frees tiny and mid sizes mixed: glibc's bench-malloc-thread ran at 0.66x tcmalloc's speed).
+struct PoolCache {
+  std::size_t count = 0;
+  std::size_t capacity = 0;
+  void* slots[kPoolCacheMax];
+  bool refilled = false;  // since the last overflow
+};
+static_assert(offsetof(PoolCache, count) == offsetof(FrontCache, count) &&
+                  offsetof(PoolCache, capacity) == offsetof(FrontCache, capacity) &&
+                  offsetof(PoolCache, slots) == offsetof(FrontCache, slots),
+              "a free pushes into either cache through the same offsets");
+static_assert(sizeof(PoolCache) % sizeof(void*) == 0, "offsets count words");
+
+// Where pool class pc's cache sits, in words from Heap::front (Heap checks the layout).
+constexpr std::uint16_t pool_front_offset_of(unsigned pc) noexcept {
+  return static_cast<std::uint16_t>((kTinyClassCount * sizeof(FrontCache) + pc * sizeof(PoolCache)) / sizeof(void*));
+}
+// A cache that is always full (count == capacity == 0), right after the pool caches: with pool
+// v2 on, the pool's slab records name it, so their frees take the slow path to the hotbox.
+struct NoCache {
+  std::size_t count = 0;
+  const std::size_t capacity = 0;
+};
+inline constexpr std::uint16_t kNoCacheOffset = pool_front_offset_of(kPoolClassCount);
+static_assert(offsetof(NoCache, capacity) == offsetof(FrontCache, capacity), "free reads its capacity as a cache's");
+static_assert(kTinyClassCount * sizeof(FrontCache) + kPoolClassCount * sizeof(PoolCache) + sizeof(NoCache) <
+                  (std::size_t{1} << 16) * sizeof(void*),
+              "the pool caches' offsets fit 16 bits");
+
 namespace detail {
 constexpr std::array<std::uint16_t, kTinyTable.size()> make_front_offset_table() {
   std::array<std::uint16_t, kTinyTable.size()> t{};
@@ -93,25 +131,13 @@ struct Heap {
     std::uint32_t count = 0;
     void* slots[kHotboxCapacity];
   };
-  // Pool v1's thread cache of one mid-size class: free blocks (marked free, so a second free of
-  // one aborts), LIFO, slots[0..count) with the oldest at 0. Misses take half the capacity from
-  // the class in one lock; a free into a full cache gives the older half back in one lock. As the
-  // tiny front caches do, a cache doubles at an overflow that follows a refill (the thread trades
-  // blocks of the class both ways), up to kPoolCacheMax, paying the added blocks' bytes out of the
-  // heap's pool_growth_left; a thread that only frees, or only allocates, keeps the first capacity.
-  struct PoolCache {
-    std::uint32_t count = 0;
-    std::uint32_t capacity = 0;
-    bool refilled = false;  // since the last overflow
-    void* slots[kPoolCacheMax];
-  };
-
   Front front[kTinyClassCount];
+  PoolCache pool_cache[kPoolClassCount];  // right after front: see pool_front_offset_of
+  NoCache no_cache;                         // right after pool_cache: see kNoCacheOffset
   bool refilled[kTinyClassCount] = {};  // a refill since the class's last overflow
   RemoteBatch batch;
   ClassSlabs slabs[kTinyClassCount];
   Hotbox hot[kPoolClassCount];
-  PoolCache pool_cache[kPoolClassCount];
   std::size_t pool_growth_left = 0;   // bytes the pool caches may still grow by (see PoolCache)
   std::size_t front_growth_left = 0;  // bytes of blocks the front caches may still grow by
   SuperslabHeader* superslabs = nullptr;  // tiny superslabs this heap owns
@@ -132,6 +158,8 @@ struct Heap {
 
   explicit Heap(std::uint32_t capacity_divisor = 1, std::size_t pool_cache_bytes = 0) noexcept {
     for (unsigned c = 0; c < kTinyClassCount; ++c) front[c].capacity = kFrontCapacity[c] / capacity_divisor;
+    static_assert(offsetof(Heap, pool_cache) == offsetof(Heap, front) + sizeof(front), "see pool_front_offset_of");
+    static_assert(offsetof(Heap, no_cache) == offsetof(Heap, pool_cache) + sizeof(pool_cache), "see kNoCacheOffset");
     for (unsigned c = 0; c < kPoolClassCount; ++c) pool_cache[c].capacity = pool_cache_capacity(c, pool_cache_bytes);
     pool_growth_left = kPoolGrowthBudget * pool_cache_bytes;
     front_growth_left = kFrontGrowthBytes / capacity_divisor;

@@ -37,10 +37,16 @@ struct Slab {
   // shape
   std::uint8_t cls = kNoClass;
   std::uint8_t index = 0;
-  std::uint16_t front_offset = 0;  // front_offset_of(cls): where free finds the class's cache
+  // Where free finds the block's cache, in words from Heap::front: front_offset_of(cls) in a tiny
+  // slab's record; in a pool superslab's, the class's pool cache (pool_front_offset_of) or, with
+  // pool v2 on, the always-full kNoCacheOffset (set_pool_v2 rewrites it while frees read it).
+  std::atomic<std::uint16_t> front_offset{0};
   std::uint32_t block_size = 0;
   std::uint32_t reciprocal = 0;  // ceil(2^32 / block_size): exact division for offsets < 2^17
-  std::uint32_t capacity = 0;
+  std::uint16_t capacity = 0;    // a tiny slab's blocks (<= kSlabSize / 16)
+  // 1 in the records of a pool superslab: the pool has no owners, so whichever thread frees a
+  // block caches it; 0 in a tiny or free superslab's: a block goes back to its owner's cache.
+  std::atomic<std::uint8_t> freer_caches{0};
   std::uintptr_t data_start = kNoData;  // kNoData while the slab has no class
   // state
   std::atomic<std::uint32_t> carved{0};  // blocks ever cut from the bump region
@@ -53,13 +59,14 @@ struct Slab {
   std::atomic<std::uint32_t> carved_bytes{0};
   std::uint16_t check_transit = 0;  // scratch of the heap check (quiescent only; <= capacity)
   bool listed = false;              // (owner) on the partial list or the current slab
-  // In a pool superslab every record mirrors the pool's shape, so that a free validates a pool
-  // block from the record line it has read already (the header's first line was a second cache
-  // miss per pool free: 0.93 per free on the mid-size benchmark, callgrind): pool_class,
-  // block_size and reciprocal as the header's, and `carved` the blocks carved when one that
-  // starts in this slab's 64 KiB was last carved (so `index < carved` exactly when a block
-  // starting here was handed out). data_start stays kNoData: the tiny check fails first.
-  // kNoClass in every record of a tiny or free superslab.
+  // In a pool superslab every record describes the blocks that start in its 64 KiB as a tiny
+  // slab's record does its own: data_start the first of them (kNoData if none starts there),
+  // block_size and reciprocal the class's, carved / carved_bytes how many of them were handed
+  // out, front_offset the class's pool cache, freer_caches 1. So free validates and caches
+  // a pool block with the tiny block's code, reading this one line (the header's first line, all
+  // superslabs' on one cache set, was a second miss per pool free; a separate pool path was a
+  // branch that mispredicts when a program frees tiny and mid sizes mixed). pool_class names the
+  // class; kNoClass in every record of a tiny or free superslab (cls is kNoClass in a pool's).
   std::uint8_t pool_class = kNoClass;
 
   void set_carved(std::uint32_t n) noexcept {
@@ -119,6 +126,12 @@ static_assert(offsetof(SuperslabHeader, slab_records) % 64 == 0, "slab records s
 // The slab record a pool block of index i (block size bs) starts in.
 constexpr unsigned pool_record_of(std::uint32_t i, std::uint32_t bs) noexcept {
   return static_cast<unsigned>((kHeaderBytes + std::size_t{i} * bs) >> kSlabShift);
+}
+
+// The index of the first pool block (block size bs) that starts in slab k or later.
+constexpr std::uint32_t pool_first_block_of(unsigned k, std::uint32_t bs) noexcept {
+  const std::size_t start = std::size_t{k} * kSlabSize;
+  return start <= kHeaderBytes ? 0 : static_cast<std::uint32_t>((start - kHeaderBytes + bs - 1) / bs);
 }
 
 constexpr std::uint32_t reciprocal_of(std::uint32_t size) noexcept {
