@@ -26,6 +26,23 @@ TEST(PoolRecord, TheHeapCheckNamesARecordThatDisagreesWithItsSuperslab) {
   a.free(p);
 }
 
+// A valid free whose record has not seen the block's carving yet (another thread's carving, not
+// yet visible to it) fails the check by record, is validated from the header and frees the block.
+TEST(PoolRecord, AValidFreeWhoseRecordLagsTheCarvingStillFreesTheBlock) {
+  TestAllocator a(small_options());
+  void* p = a.malloc(5000);
+  ASSERT_NE(p, nullptr);
+  Slab& record = *slab_of(superslab_of(p), p);
+  const std::uint32_t carved = record.carved.load(std::memory_order_relaxed);
+  record.set_carved(0);
+  a.free(p);
+  record.set_carved(carved);
+  hak_heap_report r{};
+  EXPECT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.pool_live_blocks, 0u) << "the block is free: cached or back in its class";
+  EXPECT_EQ(a.malloc(5000), p) << "and the next malloc of its class hands it out again";
+}
+
 TEST(PoolRecord, AStrayFreeIntoAReleasedSuperslabAborts) { a_stray_free_into_a_released_pool_superslab_aborts<TestAllocator>(); }
 
 }  // namespace

@@ -160,6 +160,33 @@ TEST(TraceFormat, AnOverflowRecordsItsSpillAndWhatWentBackToTheSlabs) {
   EXPECT_EQ(flows[0].c, std::min<std::uint64_t>(capacity / 2, small_options().spill_target));
   EXPECT_EQ(returns[0].cls, c16);
   EXPECT_EQ(flows[0].c + returns[0].a, capacity / 2) << "the older half left the cache";
+  // Every free is one event of the front path, the overflowing one too, carrying only its block.
+  const auto frees = since(a, before, Ev::kFree);
+  ASSERT_EQ(frees.size(), blocks.size());
+  for (std::size_t i = 0; i < frees.size(); ++i) {
+    EXPECT_EQ(frees[i].path, Path::kFront) << i;
+    EXPECT_EQ(frees[i].offset, name_of(a, blocks[i]).offset) << i;
+    EXPECT_EQ(frees[i].a, 0u) << i;
+    EXPECT_EQ(frees[i].b, 0u) << i;
+  }
+}
+
+// A pool free into a full cache is one event of v1, as a free into a cache with room: the
+// cache's overflow gives the older half to the class without events of its own.
+TEST(TraceFormat, APoolFreeIntoAFullCacheIsOneEventOfV1) {
+  TracedAllocator a(small_options());
+  std::vector<void*> blocks;
+  for (std::uint32_t i = 0; i < 2 * kPoolCacheMax; ++i) blocks.push_back(a.malloc(5000));
+  const std::size_t before = a.trace().events.size();
+  for (void* p : blocks) a.free(p);  // more than the cache holds: some find it full
+  const auto frees = since(a, before, Ev::kFree);
+  ASSERT_EQ(frees.size(), blocks.size());
+  for (std::size_t i = 0; i < frees.size(); ++i) {
+    EXPECT_EQ(frees[i].path, Path::kPoolV1) << i;
+    EXPECT_EQ(frees[i].offset, name_of(a, blocks[i]).offset) << i;
+    EXPECT_EQ(frees[i].a, 0u) << i;
+    EXPECT_EQ(frees[i].b, 0u) << i;
+  }
 }
 
 // A refill records where its blocks came from; a flush records what each cache gave back and
