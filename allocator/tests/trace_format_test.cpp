@@ -32,6 +32,19 @@ std::vector<TraceEvent> since(TracedAllocator& a, std::size_t from, Ev kind) {
   return out;
 }
 
+// The frees since `from` were those of `blocks`, in order: one event each, of `path`, carrying
+// only the block.
+void expect_one_free_event_each(TracedAllocator& a, std::size_t from, const std::vector<void*>& blocks, Path path) {
+  const auto frees = since(a, from, Ev::kFree);
+  ASSERT_EQ(frees.size(), blocks.size());
+  for (std::size_t i = 0; i < frees.size(); ++i) {
+    EXPECT_EQ(frees[i].path, path) << i;
+    EXPECT_EQ(frees[i].offset, name_of(a, blocks[i]).offset) << i;
+    EXPECT_EQ(frees[i].a, 0u) << i;
+    EXPECT_EQ(frees[i].b, 0u) << i;
+  }
+}
+
 TEST(TraceFormat, ArenaBlocksAreNamedByRegionAndOffset) {
   TracedAllocator a(small_options());
   std::vector<void*> blocks;
@@ -160,15 +173,7 @@ TEST(TraceFormat, AnOverflowRecordsItsSpillAndWhatWentBackToTheSlabs) {
   EXPECT_EQ(flows[0].c, std::min<std::uint64_t>(capacity / 2, small_options().spill_target));
   EXPECT_EQ(returns[0].cls, c16);
   EXPECT_EQ(flows[0].c + returns[0].a, capacity / 2) << "the older half left the cache";
-  // Every free is one event of the front path, the overflowing one too, carrying only its block.
-  const auto frees = since(a, before, Ev::kFree);
-  ASSERT_EQ(frees.size(), blocks.size());
-  for (std::size_t i = 0; i < frees.size(); ++i) {
-    EXPECT_EQ(frees[i].path, Path::kFront) << i;
-    EXPECT_EQ(frees[i].offset, name_of(a, blocks[i]).offset) << i;
-    EXPECT_EQ(frees[i].a, 0u) << i;
-    EXPECT_EQ(frees[i].b, 0u) << i;
-  }
+  expect_one_free_event_each(a, before, blocks, Path::kFront);  // the overflowing free too
 }
 
 // A pool free into a full cache is one event of v1, as a free into a cache with room: the
@@ -179,14 +184,7 @@ TEST(TraceFormat, APoolFreeIntoAFullCacheIsOneEventOfV1) {
   for (std::uint32_t i = 0; i < 2 * kPoolCacheMax; ++i) blocks.push_back(a.malloc(5000));
   const std::size_t before = a.trace().events.size();
   for (void* p : blocks) a.free(p);  // more than the cache holds: some find it full
-  const auto frees = since(a, before, Ev::kFree);
-  ASSERT_EQ(frees.size(), blocks.size());
-  for (std::size_t i = 0; i < frees.size(); ++i) {
-    EXPECT_EQ(frees[i].path, Path::kPoolV1) << i;
-    EXPECT_EQ(frees[i].offset, name_of(a, blocks[i]).offset) << i;
-    EXPECT_EQ(frees[i].a, 0u) << i;
-    EXPECT_EQ(frees[i].b, 0u) << i;
-  }
+  expect_one_free_event_each(a, before, blocks, Path::kPoolV1);
 }
 
 // A refill records where its blocks came from; a flush records what each cache gave back and
