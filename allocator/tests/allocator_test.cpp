@@ -174,6 +174,12 @@ TEST(Allocator, RemoteBatchesOnEveryWayReachTheirSlabs) {
 
 TEST(Allocator, FullBatchesWaitInTheirOwnersInbox) { full_batches_wait_in_their_owners_inbox<TestAllocator>(); }
 
+TEST(Allocator, AThreadThatOnlyFreesGathersItsFrees) { a_thread_that_only_frees_gathers_its_frees<TestAllocator>(); }
+
+TEST(Allocator, ARefillDrainHandsAClassOutLowestAddressFirst) {
+  a_refill_drain_hands_a_class_out_lowest_address_first<TestAllocator>();
+}
+
 // Production's context policy leaves out the instance compare: only one instance of such a type
 // may live at a time, and a second one is a fatal error rather than a shared thread slot.
 TEST(AllocatorDeathTest, ASecondLiveSingleInstanceAllocatorIsRejected) {
@@ -362,12 +368,17 @@ TEST(Allocator, ThreadExitWithLiveBlocksOrphansAndAnotherThreadFreesThem) {
   hak_heap_report r = checked(a);
   EXPECT_EQ(r.orphaned_heaps, 1u);
   EXPECT_EQ(r.tiny_live_blocks, 5000u);
-  for (void* p : blocks) a.free(p);
+  for (void* p : blocks) a.free(p);  // this thread's first free adopts the orphan
   r = checked(a);
   EXPECT_EQ(r.tiny_live_blocks, 0u);
-  // The next thread adopts the orphan instead of making a new heap.
+  EXPECT_EQ(r.heaps, 1u) << "a thread that frees adopts an orphan before it makes a heap";
+  EXPECT_EQ(r.orphaned_heaps, 0u);
+  EXPECT_EQ(r.remote_pending, 0u) << "the adopter's frees of its own blocks are local";
+  // The next thread finds no orphan: it makes a heap, which it orphans at its exit.
   std::thread([&] { a.free(a.malloc(8)); }).join();
-  EXPECT_EQ(checked(a).heaps, 1u);  // this thread only freed (remote frees need no heap)
+  r = checked(a);
+  EXPECT_EQ(r.heaps, 2u);
+  EXPECT_EQ(r.orphaned_heaps, 1u);
 }
 
 TEST(Allocator, TelemetryCountsWhenCompiledIn) {

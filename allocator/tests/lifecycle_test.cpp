@@ -134,7 +134,10 @@ TEST(Lifecycle, AnAdoptedHeapCollectsTheFreesThatReachedItWhileOrphaned) {
   std::thread([&] {
     for (int i = 0; i < 100; ++i) blocks.push_back(a.malloc(64));
   }).join();  // orphaned with its blocks live
-  for (void* p : blocks) a.free(p);  // this thread has no heap: straight to the orphan's inbox
+  std::thread([&] {
+    a.thread_exit();  // ended, as far as the allocator knows: its frees attach no heap...
+    for (void* p : blocks) a.free(p);  // ...so they go straight to the orphan's inbox
+  }).join();
   EXPECT_EQ(report(a).remote_pending, 100u);
   std::thread([&] {
     void* p = a.malloc(5000);  // adopts the orphan; a pool block, so no tiny refill drains it

@@ -3,8 +3,11 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -86,6 +89,84 @@ void full_batches_wait_in_their_owners_inbox() {
   ASSERT_EQ(a.check(&r), 0) << r.first_error;
   EXPECT_EQ(r.remote_pending, 0u);
   EXPECT_EQ(r.tiny_live_blocks, 0u);
+}
+
+// A thread that has never allocated frees this thread's blocks: it gets a heap and gathers the
+// frees in its batch, so while it lives nothing it freed (fewer than a batch) reaches the owner's
+// inbox, and the owner's flush finds none; its exit pushes them all.
+template <class Alloc>
+void a_thread_that_only_frees_gathers_its_frees() {
+  Alloc a(small_options());
+  constexpr std::size_t kBlocks = kRemoteBatch - 1;  // one short of a push
+  std::vector<void*> blocks;
+  for (std::size_t i = 0; i < kBlocks; ++i) blocks.push_back(a.malloc(48));
+  a.thread_flush();
+  std::mutex m;
+  std::condition_variable cv;
+  bool freed = false, checked = false;
+  std::thread t([&] {
+    for (void* p : blocks) a.free(p);  // no malloc first: the free attaches the heap
+    std::unique_lock<std::mutex> lock(m);
+    freed = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return checked; });
+  });  // exits without thread_exit(): the exit hook orphans its heap and pushes the batch
+  {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [&] { return freed; });
+  }
+  a.thread_flush();  // the owner drains its inbox: empty if the frees were gathered
+  hak_heap_report r;
+  const int errors = a.check(&r);
+  {
+    std::lock_guard<std::mutex> lock(m);
+    checked = true;
+    cv.notify_all();
+  }
+  t.join();
+  ASSERT_EQ(errors, 0) << r.first_error;
+  EXPECT_EQ(r.remote_pending, kBlocks) << "the freeing thread pushed its frees one by one";
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+  a.thread_flush();
+  ASSERT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.remote_pending, 0u) << "the exit pushed the gathered frees";
+  EXPECT_EQ(r.tiny_live_blocks, 0u);
+}
+
+// Another thread frees blocks of two classes in a shuffled order; this thread's next refill of
+// each class drains them into its front cache, so malloc hands that class's blocks out lowest
+// address first, starting from the lowest of them all. The heap check then finds every cached
+// block in its own class's cache.
+template <class Alloc>
+void a_refill_drain_hands_a_class_out_lowest_address_first() {
+  Alloc a(small_options());
+  constexpr std::size_t kSizes[] = {32, 64};
+  constexpr std::size_t kPerClass = 3 * kRemoteBatch;  // more than a front cache takes
+  std::vector<void*> blocks[2];
+  for (int k = 0; k < 2; ++k)
+    for (std::size_t i = 0; i < kPerClass; ++i) blocks[k].push_back(a.malloc(kSizes[k]));
+  a.thread_flush();  // this heap's caches empty: a malloc of either class refills
+  std::vector<void*> shuffled(blocks[0]);
+  shuffled.insert(shuffled.end(), blocks[1].begin(), blocks[1].end());
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(42));
+  std::thread([&] {
+    for (void* p : shuffled) a.free(p);
+  }).join();  // its exit pushed the last batch: all wait in this heap's inbox
+  for (int k = 0; k < 2; ++k) {
+    const std::uintptr_t lowest = reinterpret_cast<std::uintptr_t>(*std::min_element(blocks[k].begin(), blocks[k].end()));
+    const std::uint32_t cached = kFrontCapacity[tiny_class_of(kSizes[k])];
+    std::uintptr_t prev = 0;
+    for (std::uint32_t i = 0; i < cached; ++i) {
+      const auto p = reinterpret_cast<std::uintptr_t>(a.malloc(kSizes[k]));
+      if (i == 0) {
+        EXPECT_EQ(p, lowest) << kSizes[k] << " B: the first block after the drain is not the lowest freed";
+      }
+      EXPECT_GT(p, prev) << kSizes[k] << " B: block " << i << " after the drain is below the one before";
+      prev = p;
+    }
+    hak_heap_report r;
+    ASSERT_EQ(a.check(&r), 0) << r.first_error;
+  }
 }
 
 }  // namespace hakmem::test

@@ -7,7 +7,8 @@
 //   alloc.remote_vs_drain.2t  t0 adopts H and allocates/frees (draining H's remote list);
 //                             t1 frees two of H's blocks remotely.
 //   alloc.exit_vs_remote.3t   t0 adopts H and exits (orphaning it again); t1 frees H's blocks
-//                             remotely meanwhile; t2 starts later and adopts whatever is free.
+//                             meanwhile (remotely, or locally if its first free adopted H) and
+//                             exits; t2 starts later and adopts whatever is free.
 //   alloc.drainer_vs_spill.2t t0 is the background drainer (run_drainer, sleeping in A::wait);
 //                             t1 overflows its 1 KiB front cache so blocks spill under flow
 //                             control, then asks the drainer to stop. The drainer has no heap,
@@ -35,7 +36,7 @@
 namespace interleave {
 namespace {
 
-enum class Shape { kRemoteVsDrain, kExitVsRemote, kDrainerVsSpill, kTwoSpillers, kExitVsAdopt, kExitVsAdoptRemote };
+enum class Shape { kRemoteVsDrain, kBatchVsDrain, kExitVsRemote, kDrainerVsSpill, kTwoSpillers, kExitVsAdopt, kExitVsAdoptRemote };
 
 template <class Quirks>
 class AllocatorTest : public Test {
@@ -67,11 +68,13 @@ class AllocatorTest : public Test {
     if (shape_ == Shape::kDrainerVsSpill) return t == 0 ? a.run_drainer() : spill_and_stop(a);
     if (shape_ == Shape::kTwoSpillers) return spill(a, t);
     if (shape_ == Shape::kExitVsAdopt || shape_ == Shape::kExitVsAdoptRemote) return exit_vs_adopt(a, t);
-    if (t == 1) {  // the remote freer
+    if (t == 1) {  // the remote freer: its first free attaches a heap (H, if it wins the race)...
+      if (shape_ == Shape::kRemoteVsDrain) a.thread_exit();  // ...unless it has exited: one push each
       for (int i = 0; i < 2; ++i) {
         live_[i] = false;  // before the free: once freed the block may come back at once
         a.free(blocks_[i]);
       }
+      if (shape_ != Shape::kRemoteVsDrain) a.thread_exit();  // pushes what it gathered (as a real exit)
       return;
     }
     // t0 (and t2): adopt or create a heap, allocate and free locally, maybe exit.
@@ -134,7 +137,7 @@ class AllocatorTest : public Test {
           "exactly the blocks never freed are live: every remote free arrived once (invariant 5)");
     // t0 of remote_vs_drain never exits, so frees that reach its heap after its last drain stay
     // pending (and count as in transit, not live); an exited heap is drained by quiesce().
-    if (shape_ != Shape::kRemoteVsDrain)
+    if (shape_ != Shape::kRemoteVsDrain && shape_ != Shape::kBatchVsDrain)
       check(r.remote_pending == 0, "no remote free left pending after quiesce");
   }
 
@@ -165,6 +168,8 @@ void add(const std::string& name, Shape shape, std::string about) {
 
 [[maybe_unused]] const bool registered = [] {
   add("alloc.remote_vs_drain.2t", Shape::kRemoteVsDrain, "remote frees race with the owner's drain");
+  add("alloc.batch_vs_drain.2t", Shape::kBatchVsDrain,
+      "a thread that only frees attaches a heap (racing the owner's adoption), batches and exits");
   add("alloc.exit_vs_remote.3t", Shape::kExitVsRemote,
       "thread exit (orphan hand-over) races with remote frees into its slabs");
   add("alloc.exit_vs_adopt.2t", Shape::kExitVsAdopt,

@@ -29,8 +29,9 @@ int class_of_size(std::uint64_t block) {
 CounterMap expected_counters(const std::vector<hakmem::TraceEvent>& trace, const Ledger& ledger) {
   constexpr unsigned N = hakmem::kTinyClassCount;
   // empty_refills: refills that found no block (an OS failure): a miss with no allocation.
+  // slab_direct_frees: a thread without a heap adopted the block's owner at the free.
   std::uint64_t allocs[N] = {}, refills[N] = {}, empty_refills[N] = {}, local_frees[N] = {}, remote_frees[N] = {}, overflows[N] = {},
-                pushed[N] = {};
+                pushed[N] = {}, slab_direct_frees[N] = {};
   std::uint64_t refill_blocks = 0, slab_frees = 0, not_tiny = 0, v2_allocs = 0, v2_fast_frees = 0;
   std::map<std::pair<std::uint32_t, std::uint64_t>, int> tiny_class_at;  // (region, offset) -> class
   for (const hakmem::TraceEvent& e : trace) {
@@ -51,8 +52,14 @@ CounterMap expected_counters(const std::vector<hakmem::TraceEvent>& trace, const
         refill_blocks += e.b + e.c;
         break;
       case Ev::kFree:
-        if (e.path == Path::kFront) ++local_frees[tiny_class_at.at(where)];
-        else ++not_tiny;
+        if (e.path == Path::kFront) {
+          ++local_frees[tiny_class_at.at(where)];
+        } else if (e.path == Path::kSlab) {
+          ++slab_direct_frees[tiny_class_at.at(where)];
+          ++slab_frees;
+        } else {
+          ++not_tiny;
+        }
         if (e.path == Path::kPoolV2) ++v2_fast_frees;
         break;
       case Ev::kRemotePush:
@@ -65,8 +72,10 @@ CounterMap expected_counters(const std::vector<hakmem::TraceEvent>& trace, const
         break;
       case Ev::kSlabReturn:
       case Ev::kSpillDrain:
-      case Ev::kRemoteDrain:
         slab_frees += e.a;
+        break;
+      case Ev::kRemoteDrain:
+        slab_frees += e.a - e.b;  // the rest went into front caches
         break;
       default:
         break;
@@ -87,7 +96,7 @@ CounterMap expected_counters(const std::vector<hakmem::TraceEvent>& trace, const
     x[counter_key("TINY_UNIFIED_CACHE_MEASURE", "class_misses", k)] = refills[c];
     hits += hit;
     misses += refills[c];
-    tiny_frees += local_frees[c] + remote_frees[c];
+    tiny_frees += local_frees[c] + remote_frees[c] + slab_direct_frees[c];
     remote += remote_frees[c];
   }
   x["TINY_FREE_STATS/slab_free_enter"] = slab_frees;
@@ -96,7 +105,7 @@ CounterMap expected_counters(const std::vector<hakmem::TraceEvent>& trace, const
   x["TINY_UNIFIED_CACHE_MEASURE/refill_cycles"] = misses;
   x["TINY_UNIFIED_CACHE_MEASURE/refill_blocks"] = refill_blocks;
   // Two independent counts of tiny frees: the trace's and the ledger's. Both must agree.
-  x["C7_FREE_COUNT/frees"] = local_frees[N - 1] + remote_frees[N - 1];
+  x["C7_FREE_COUNT/frees"] = local_frees[N - 1] + remote_frees[N - 1] + slab_direct_frees[N - 1];
   if (ledger.tiny_frees[N - 1] != x["C7_FREE_COUNT/frees"]) x["C7_FREE_COUNT/frees(ledger)"] = ledger.tiny_frees[N - 1];
   x["HDR_MISMATCH_LOG/not_tiny"] = not_tiny;
   if (ledger.nontiny_frees != not_tiny) x["HDR_MISMATCH_LOG/not_tiny(ledger)"] = ledger.nontiny_frees;

@@ -78,7 +78,7 @@ class Allocator {
 
   // ---- deterministic maintenance ----
   void thread_flush() noexcept;  // this logical thread's caches back to slabs / the pool
-  void thread_exit() noexcept;   // flush and orphan this logical thread's heap
+  void thread_exit() noexcept;   // flush and orphan this logical thread's heap; its frees attach none
   std::size_t drain_spill() noexcept;  // one full drain pass; returns blocks drained
   void quiesce() noexcept;       // see hak_quiesce()
   int check(hak_heap_report* out) noexcept;  // see hak_heap_check()
@@ -194,8 +194,14 @@ class Allocator {
   [[gnu::noinline]] void front_overflow(HeapT* h, const Slab* s, void* freed) noexcept;
   void return_block(HeapT* h, void* p) noexcept;
   void return_blocks(HeapT* h, void* const* blocks, std::uint32_t n) noexcept;
+  // remote frees (allocator_remote.h)
+  HeapT* heap_for_remote_free() noexcept;
   void batch_remote(HeapT* h, HeapT* dest, void* p) noexcept;
   void flush_batch(HeapT* h) noexcept;
+  template <class Sink>
+  std::uint32_t drain_inbox(HeapT* h, Sink&& sink) noexcept;
+  std::uint32_t drain_remote(HeapT* h) noexcept;
+  std::uint32_t drain_remote_to_caches(HeapT* h) noexcept;
   void slab_free(HeapT* h, Slab* s, void* p) noexcept { slab_free_run(h, s, p, p, 1); }
   void slab_free_run(HeapT* h, Slab* s, void* head, void* tail, std::uint32_t n) noexcept;
   static std::uint32_t pop_free_list(Slab* s, std::uint32_t want, void** out, std::uint32_t n) noexcept;
@@ -204,7 +210,6 @@ class Allocator {
   std::uint32_t refill_from_slabs(HeapT* h, unsigned cls, std::uint32_t want, void** out) noexcept;
   Slab* acquire_slab(HeapT* h, unsigned cls) noexcept;
   void release_slab(HeapT* h, Slab* s) noexcept;
-  std::uint32_t drain_remote(HeapT* h) noexcept;
   void flush_heap(HeapT* h) noexcept;
   std::uint32_t reserve_spill(unsigned cls, std::uint32_t want, std::uint32_t* len) noexcept;
   void wake_drainer() noexcept;
@@ -503,11 +508,16 @@ inline void Allocator<Cfg>::tiny_free_valid(void* p, SuperslabHeader* ss, Slab* 
   if (!pool) tel_.tiny_class.free_hit[cls].inc();
 }
 
-// tiny_free_valid's block p (marked free) when the thread may not cache it: a pool block freed
-// without a heap goes to its class; a tiny block back to its owner, through this thread's batch
-// if it has a heap.
+// tiny_free_valid's block p (marked free) when the thread may not cache it. A thread without a
+// heap gets one first (heap_for_remote_free). Then a pool block goes to the thread's pool cache
+// (to its class without a heap: an exited thread); a tiny block back to its owner, through this
+// thread's batch (pushed alone without a heap).
 template <class Cfg>
 void Allocator<Cfg>::free_uncached(void* p, SuperslabHeader* ss, const Slab* s, HeapT* h) noexcept {
+  if (!h && (h = heap_for_remote_free()) != nullptr && ss->owner == h) {  // adopted the block's owner
+    if constexpr (TraceT::kOn) trace_block(Ev::kFree, Path::kSlab, p, 0, 0);
+    return slab_free(h, slab_of(ss, p), p);
+  }
   if (s->pool_class < kPoolClassCount) return pool_free_marked(h, s->pool_class, p);
   tel_.hdr_meta_mismatch.owner_mismatch.inc();
   if constexpr (TraceT::kOn) trace_block(Ev::kRemotePush, Path::kRemote, p, 0, 0);
@@ -554,4 +564,5 @@ Slab* Allocator<Cfg>::validate_tiny_block(const void* p, SuperslabHeader* ss, co
 #include "hakmem/core/allocator_large.h"
 #include "hakmem/core/allocator_pool.h"
 #include "hakmem/core/allocator_tiny.h"
+#include "hakmem/core/allocator_remote.h"
 #include "hakmem/core/allocator_api.h"

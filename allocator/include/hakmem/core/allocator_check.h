@@ -231,8 +231,8 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
     for (unsigned c = 0; c < kTinyClassCount; ++c) check_slab_lists(h, c, on_lists, err);
     for (unsigned c = 0; c < kTinyClassCount; ++c)
       for (std::uint32_t k = 0; k < h->front[c].count; ++k) transit(h->front[c].slots[k], "front cache", c);
-    // The drain frees what it takes into the heap's own slabs: an inbox holds only its heap's
-    // blocks, a batch only its destination's.
+    // The drain frees what it takes into the heap's own caches and slabs: an inbox holds only its
+    // heap's blocks, a batch only its destination's.
     auto owned_by = [&](void* p, const HeapT* owner, const char* where) {
       const auto* actual = static_cast<const HeapT*>(superslab_of(p)->owner);
       if (actual != owner)
@@ -243,11 +243,13 @@ int Allocator<Cfg>::check(hak_heap_report* r) noexcept {
       if (transit(p, "remote list")) owned_by(p, h, "remote list");
       ++r->remote_pending;
     });
-    std::uint32_t batched = 0;  // gathered remote frees, linked like a remote list
-    for (void* p = h->batch.first; batched < h->batch.count; p = RemoteList<A>::next(p), ++batched) {
-      if (transit(p, "remote batch")) owned_by(p, h->batch.dest, "remote batch");
-      ++r->remote_pending;
-    }
+    std::uint32_t batched = 0;  // gathered remote frees, each lane linked like a remote list
+    for (void* first : h->batch.first)
+      for (void* p = first; p && batched < h->batch.count; p = RemoteList<A>::next(p), ++batched) {
+        if (transit(p, "remote batch")) owned_by(p, h->batch.dest, "remote batch");
+        ++r->remote_pending;
+      }
+    if (batched != h->batch.count) err.add("heap %u: its remote batch holds %u blocks, counts %u", h->id, batched, h->batch.count);
   }
   r->spill_target = opt_.spill_target;
   for (unsigned c = 0; c < kTinyClassCount; ++c) {

@@ -131,6 +131,7 @@ template <class Cfg>
 void Allocator<Cfg>::on_thread_exit(void* heap) noexcept {
   auto* h = static_cast<HeapT*>(heap);
   static_cast<Allocator*>(const_cast<void*>(h->instance))->orphan(h);
+  Ctx::template slot<Allocator>().exited = true;
 }
 
 template <class Cfg>
@@ -140,11 +141,12 @@ void Allocator<Cfg>::thread_flush() noexcept {
 
 template <class Cfg>
 void Allocator<Cfg>::thread_exit() noexcept {
-  HeapT* h = heap();
-  if (!h) return;
-  if constexpr (Ctx::kRealThreads)
-    if (has_exit_key_) pthread_setspecific(exit_key_, nullptr);
-  orphan(h);
+  if (HeapT* h = heap()) {
+    if constexpr (Ctx::kRealThreads)
+      if (has_exit_key_) pthread_setspecific(exit_key_, nullptr);
+    orphan(h);
+  }
+  Ctx::template slot<Allocator>().exited = true;
 }
 
 template <class Cfg>

@@ -1,4 +1,4 @@
-// Tiny slow paths: refill, overflow with spill-queue flow control, slabs, remote drains.
+// Tiny slow paths: refill, overflow with spill-queue flow control, slabs.
 #pragma once
 
 namespace hakmem {
@@ -63,11 +63,12 @@ void* Allocator<Cfg>::tiny_alloc_slow(unsigned cls) noexcept {
   void** slots = f.slots;
   h->refilled[cls] = true;
   flush_batch(h);  // a refill is rare enough to bound how long gathered frees wait
-  const std::uint32_t from_remote = drain_remote(h);
+  const std::uint32_t from_remote = drain_remote_to_caches(h);
   const std::uint32_t want = kFrontCapacity[cls] / opt_.front_capacity_divisor / 2;
   // The thread's own free blocks first: they are in cache and cost no atomic. Then the shared
   // spill queue (one CAS per block, and blocks of other heaps), then new blocks from slabs.
-  std::uint32_t from_slabs = take_slab_free(h, cls, want - f.count, &slots[f.count]);
+  // The drain may have filled the cache past `want` already.
+  std::uint32_t from_slabs = f.count < want ? take_slab_free(h, cls, want - f.count, &slots[f.count]) : 0;
   f.count += from_slabs;
   std::uint32_t from_spill = 0;
   if (f.count < want && spill_[cls].stack.length() != 0) {
@@ -129,28 +130,6 @@ void Allocator<Cfg>::front_overflow(HeapT* h, const Slab* s, void* freed) noexce
   h->refilled[cls] = false;
   slots[f.count++] = freed;
   tel_.tiny_class.free_hit[cls].inc();
-}
-
-// Gathers a remote free in h's batch; a batch for another heap, or a full one, is pushed first.
-template <class Cfg>
-void Allocator<Cfg>::batch_remote(HeapT* h, HeapT* dest, void* p) noexcept {
-  auto& b = h->batch;
-  if (b.dest != dest) {
-    flush_batch(h);
-    b.dest = dest;
-  }
-  RemoteList<A>::link_of(p).set(reinterpret_cast<std::uintptr_t>(b.first));
-  b.first = p;
-  if (b.count++ == 0) b.last = p;
-  if (b.count == kRemoteBatch) flush_batch(h);
-}
-
-template <class Cfg>
-void Allocator<Cfg>::flush_batch(HeapT* h) noexcept {
-  auto& b = h->batch;
-  HeapT* to = Cfg::Quirks::kBatchToWrongOwner ? h : b.dest;  // deliberately wrong (test-only)
-  if (b.count) to->remote.push_chain(b.first, b.last, h->batch_way++);
-  b = {};
 }
 
 // A free block leaves a cache or queue: to its slab if `h` owns it, else to its owner.
@@ -381,31 +360,6 @@ void Allocator<Cfg>::release_slab(HeapT* h, Slab* s) noexcept {
     if (ss->next) ss->next->prev = ss->prev;
     release_superslab(ss);
   }
-}
-
-// Takes h's whole inbox and returns the blocks to their slabs, walking the ways' chains side by
-// side so that their cache misses overlap (see remote_inbox.h).
-template <class Cfg>
-std::uint32_t Allocator<Cfg>::drain_remote(HeapT* h) noexcept {
-  constexpr unsigned kWays = decltype(h->remote)::kWays;
-  void* cur[kWays];
-  if (!h->remote.take_all(cur)) return 0;
-  if constexpr (Cfg::Quirks::kDrainSkipsLastWay) cur[kWays - 1] = nullptr;  // deliberately wrong (test-only)
-  std::uint32_t n = 0;
-  for (bool more = true; more;) {
-    more = false;
-    for (unsigned i = 0; i < kWays; ++i) {
-      void* p = cur[i];
-      if (!p) continue;
-      cur[i] = RemoteList<A>::next(p);
-      more |= cur[i] != nullptr;
-      slab_free(h, slab_of(superslab_of(p), p), p);
-      ++n;
-    }
-  }
-  if constexpr (TraceT::kOn)
-    if (n) trace_.record({Ev::kRemoteDrain, Path::kRemote, 0, 0, 0, n, 0, 0});
-  return n;
 }
 
 // Every cached block of `h` back to slabs (tiny) or pool v1's class lists (mid-size), then its

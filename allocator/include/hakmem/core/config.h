@@ -79,6 +79,20 @@ struct NoQuirks {
   // owner: a batch delivered to the wrong owner, whose drain then frees into slabs it does not
   // own. The heap check (an inbox holds only its heap's blocks) must catch it.
   static constexpr bool kBatchToWrongOwner = false;
+  // A freeing thread's flush pushes only the first lane of its batch: a lost batch (seven eighths
+  // of it). The heap check must count the blocks of the other lanes as live.
+  static constexpr bool kFlushPushesOneLane = false;
+  // A refill's drain puts every block into the first class's front cache: blocks delivered to the
+  // wrong cache, handed out for requests bigger than they are. The heap check's per-class test of
+  // cached blocks must catch it.
+  static constexpr bool kDrainIntoFirstCache = false;
+  // A refill's drain fills the front caches in the order the inbox held the blocks: correct, but
+  // a class's blocks come back scattered. The test of the order they are handed out in must
+  // catch it.
+  static constexpr bool kDrainKeepsInboxOrder = false;
+  // A thread without a heap pushes each remote free alone, as before it got a heap: one CAS per
+  // block. The test that a thread that only frees gathers its frees in a batch must catch it.
+  static constexpr bool kFreeOnlyThreadsPushEach = false;
   // The arena never decommits its warm superslabs, neither after the purge delay nor at
   // quiesce(): an idle program keeps their memory. The superslab cache tests must catch it.
   static constexpr bool kNoWarmPurge = false;
@@ -162,6 +176,22 @@ struct DrainSkipsLastWayQuirk : NoQuirks {
 
 struct BatchToWrongOwnerQuirk : NoQuirks {
   static constexpr bool kBatchToWrongOwner = true;
+};
+
+struct FlushPushesOneLaneQuirk : NoQuirks {
+  static constexpr bool kFlushPushesOneLane = true;
+};
+
+struct DrainIntoFirstCacheQuirk : NoQuirks {
+  static constexpr bool kDrainIntoFirstCache = true;
+};
+
+struct DrainKeepsInboxOrderQuirk : NoQuirks {
+  static constexpr bool kDrainKeepsInboxOrder = true;
+};
+
+struct FreeOnlyThreadsPushEachQuirk : NoQuirks {
+  static constexpr bool kFreeOnlyThreadsPushEach = true;
 };
 
 struct ArenaGiveUnlockedQuirk : NoQuirks {

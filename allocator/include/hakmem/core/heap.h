@@ -15,6 +15,8 @@ namespace hakmem {
 
 inline constexpr std::uint32_t kHotboxCapacity = 8;  // pool v2 blocks kept per class
 inline constexpr std::uint32_t kRemoteBatch = 64;   // remote frees gathered before one push
+inline constexpr std::uint32_t kRemoteLanes = 8;    // chains a batch deals its blocks to (see RemoteBatch)
+inline constexpr std::uint32_t kDrainDepth = 64;    // blocks per inbox way in one window of a drain
 inline constexpr std::uint32_t kHotboxRefill = 4;
 inline constexpr std::uint32_t kPoolCacheMax = 16;  // pool v1 blocks a thread keeps per class, at most
 // What a thread's pool caches may grow by, together, in units of Options::pool_cache_bytes (2 MiB
@@ -118,13 +120,15 @@ struct Heap {
       s->listed = false;
     }
   };
-  // Remote frees to one heap, gathered by the freeing thread and pushed as one chain: a thread
-  // that frees many blocks of another (larson's lanes, consumers) makes one CAS on the owner's
-  // list per kRemoteBatch blocks instead of one per block. Blocks here are in transit.
+  // Remote frees to one heap, gathered by the freeing thread: a thread that frees many blocks
+  // of another (larson's lanes, consumers) pushes to the owner's inbox once per lane and
+  // kRemoteBatch blocks instead of once per block. The blocks are dealt to kRemoteLanes chains in
+  // turn, and each chain goes onto its own way of the inbox, so the owner's drain walks one
+  // batch's chains side by side (see allocator_remote.h). Blocks here are in transit.
   struct RemoteBatch {
     Heap* dest = nullptr;
-    void* first = nullptr;  // linked through the remote list's link cells
-    void* last = nullptr;
+    void* first[kRemoteLanes] = {};  // linked through the remote list's link cells
+    void* last[kRemoteLanes] = {};
     std::uint32_t count = 0;
   };
   struct Hotbox {  // pool v2: per-thread blocks of one mid-size class

@@ -1,6 +1,7 @@
 // The remote-free inbox of one heap: kRemoteWays independent remote lists (MPSC stacks) on one
-// cache line. Freeing threads push whole batches, each batch onto one way, the ways in turn; the
-// heap's holder takes every way with one exchange each and walks the chains side by side.
+// cache line. Freeing threads push whole chains (a batch's lanes), each onto one way, the ways in
+// turn; the heap's holder takes every way with one exchange each and walks the chains side by
+// side (allocator_remote.h).
 //
 // Why several lists: the owner's drain reads each block's link, and every block was last
 // written by the thread that freed it, so each read is a cache miss; one chain's misses come one

@@ -13,12 +13,12 @@ namespace hakmem {
 
 enum class Ev : std::uint8_t {
   kAlloc,        // a = size requested (the pool: its block size), b = usable size, path
-  kFree,         // path
+  kFree,         // path (kSlab: a thread without a heap adopted the block's owner, so it went to its slab)
   kRefill,       // cls; a = from remote drain, b = from spill, c = from slabs
   kFlowControl,  // cls; a = spill length read, b = target, c = blocks pushed to spill
   kSlabReturn,   // cls; a = blocks returned to slabs (or owners) by a flush
   kRemotePush,   // a freed block went to its owner's remote list
-  kRemoteDrain,  // a = blocks taken from a heap's remote list
+  kRemoteDrain,  // a = blocks taken from a heap's remote list, b = of those, put into front caches
   kSpillDrain,   // cls; a = blocks drained from the spill queue
   kSlabAcquire, kSlabRelease,
   kOsCommit, kOsDecommit, kOsMap, kOsUnmap, kOsFail,
