@@ -15,6 +15,36 @@
 
 namespace hakmem::test {
 
+// Runs before() on another thread, then, while that thread waits (alive: its heap neither
+// drained nor orphaned), inspect() on this one; then the other thread runs after() and ends.
+template <class Before, class Inspect, class After>
+void inspect_while_freer_waits(Before before, Inspect inspect, After after) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool freed = false, inspected = false;
+  std::thread t([&] {
+    before();
+    {
+      std::unique_lock<std::mutex> lock(m);
+      freed = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return inspected; });
+    }
+    after();
+  });
+  {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [&] { return freed; });
+  }
+  inspect();
+  {
+    std::lock_guard<std::mutex> lock(m);
+    inspected = true;
+    cv.notify_all();
+  }
+  t.join();
+}
+
 // Another thread frees many batches of this thread's blocks: they wait in this heap's inbox,
 // spread over its ways, in transit; this thread's flush drains every way, and each block is back
 // on its slab, none live, none lost (invariants 4 and 5).
@@ -56,33 +86,19 @@ void full_batches_wait_in_their_owners_inbox() {
   std::vector<void*> blocks;
   for (std::size_t i = 0; i < kBlocks; ++i) blocks.push_back(a.malloc(48));
   a.thread_flush();
-  std::mutex m;
-  std::condition_variable cv;
-  bool freed = false, checked = false;
-  std::thread t([&] {
-    void* own = a.malloc(64);
-    for (void* p : blocks) a.free(p);
-    {
-      std::unique_lock<std::mutex> lock(m);
-      freed = true;
-      cv.notify_all();
-      cv.wait(lock, [&] { return checked; });  // the heap stays alive, undrained, for the check
-    }
-    a.free(own);
-    a.thread_exit();
-  });
-  {
-    std::unique_lock<std::mutex> lock(m);
-    cv.wait(lock, [&] { return freed; });
-  }
+  void* own = nullptr;
   hak_heap_report r;
-  const int errors = a.check(&r);
-  {
-    std::lock_guard<std::mutex> lock(m);
-    checked = true;
-    cv.notify_all();
-  }
-  t.join();
+  int errors = 0;
+  inspect_while_freer_waits(
+      [&] {
+        own = a.malloc(64);
+        for (void* p : blocks) a.free(p);
+      },
+      [&] { errors = a.check(&r); },
+      [&] {
+        a.free(own);
+        a.thread_exit();
+      });
   ASSERT_EQ(errors, 0) << r.first_error;
   EXPECT_EQ(r.remote_pending, kBlocks);
   a.thread_flush();
@@ -101,29 +117,17 @@ void a_thread_that_only_frees_gathers_its_frees() {
   std::vector<void*> blocks;
   for (std::size_t i = 0; i < kBlocks; ++i) blocks.push_back(a.malloc(48));
   a.thread_flush();
-  std::mutex m;
-  std::condition_variable cv;
-  bool freed = false, checked = false;
-  std::thread t([&] {
-    for (void* p : blocks) a.free(p);  // no malloc first: the free attaches the heap
-    std::unique_lock<std::mutex> lock(m);
-    freed = true;
-    cv.notify_all();
-    cv.wait(lock, [&] { return checked; });
-  });  // exits without thread_exit(): the exit hook orphans its heap and pushes the batch
-  {
-    std::unique_lock<std::mutex> lock(m);
-    cv.wait(lock, [&] { return freed; });
-  }
-  a.thread_flush();  // the owner drains its inbox: empty if the frees were gathered
   hak_heap_report r;
-  const int errors = a.check(&r);
-  {
-    std::lock_guard<std::mutex> lock(m);
-    checked = true;
-    cv.notify_all();
-  }
-  t.join();
+  int errors = 0;
+  inspect_while_freer_waits(
+      [&] {
+        for (void* p : blocks) a.free(p);  // no malloc first: the free attaches the heap
+      },
+      [&] {
+        a.thread_flush();  // the owner drains its inbox: empty if the frees were gathered
+        errors = a.check(&r);
+      },
+      [] {});  // ends without thread_exit(): the exit hook orphans its heap and pushes the batch
   ASSERT_EQ(errors, 0) << r.first_error;
   EXPECT_EQ(r.remote_pending, kBlocks) << "the freeing thread pushed its frees one by one";
   EXPECT_EQ(r.tiny_live_blocks, 0u);
