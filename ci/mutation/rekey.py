@@ -101,10 +101,11 @@ def source_lines(rev, mutants):
     for path in sorted({m["file"] for m in mutants}):
         rel = os.path.join("allocator", "include", path)
         old = subprocess.run(["git", "-C", ROOT, "show", "%s:%s" % (rev, rel)], capture_output=True, text=True)
-        if old.returncode != 0:
+        if old.returncode != 0 and "exists on disk, but not in" not in old.stderr:
             raise SystemExit("rekey: git show %s:%s failed: %s" % (rev, rel, old.stderr.strip()))
+        before = old.stdout if old.returncode == 0 else ""  # a header new since rev: every line new
         with open(os.path.join(ROOT, rel)) as f:
-            out[os.path.basename(path)] = line_map(old.stdout, f.read())
+            out[os.path.basename(path)] = line_map(before, f.read())
     return out
 
 
