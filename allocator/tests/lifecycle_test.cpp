@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <pthread.h>
 
 #include <cstdio>
 #include <thread>
@@ -124,6 +125,40 @@ TEST(Lifecycle, AThreadThatExitedExplicitlyIsOrphanedOnce) {
   std::thread([&] { a.free(a.malloc(64)); }).join();
   EXPECT_EQ(report(a).heaps, 2u) << "two threads were given the same heap";
   a.free(mine);
+}
+
+// A free that runs in a thread's exit after the allocator orphaned the thread's heap (another
+// key's destructor, run after the allocator's) must not attach a heap again: the exit could not
+// orphan it a second time for sure. It goes to the owner's inbox alone.
+TracedAllocator* g_exit_alloc = nullptr;
+void free_at_exit(void* p) { g_exit_alloc->free(p); }
+
+TEST(Lifecycle, AFreeInAThreadsExitAfterItsHeapWasOrphanedAttachesNoHeap) {
+  TracedAllocator a(small_options());
+  g_exit_alloc = &a;
+  pthread_key_t key;  // created after the allocator's exit key: its destructor runs after
+  ASSERT_EQ(pthread_key_create(&key, &free_at_exit), 0);
+  void* mine = a.malloc(48);  // this thread's block, freed remotely by the exiting thread
+  std::thread([&] {
+    a.free(a.malloc(48));  // a heap of its own
+    pthread_setspecific(key, mine);
+  }).join();
+  pthread_key_delete(key);
+  std::size_t orphaned_at = 0;
+  const auto& ev = a.trace().events;
+  for (std::size_t i = 0; i < ev.size(); ++i)
+    if (ev[i].kind == Ev::kHeapOrphan) orphaned_at = i;
+  ASSERT_NE(orphaned_at, 0u) << "the thread's exit orphaned its heap";
+  std::size_t attaches = 0, pushes = 0;
+  for (std::size_t i = orphaned_at; i < ev.size(); ++i) {
+    attaches += ev[i].kind == Ev::kHeapAdopt || ev[i].kind == Ev::kHeapCreate;
+    pushes += ev[i].kind == Ev::kRemotePush;
+  }
+  EXPECT_EQ(attaches, 0u) << "the free after the orphaning attached a heap";
+  EXPECT_EQ(pushes, 1u);
+  hak_heap_report r;
+  ASSERT_EQ(a.check(&r), 0) << r.first_error;
+  EXPECT_EQ(r.remote_pending, 1u) << "the block waits in this thread's inbox";
 }
 
 // Frees that reached an orphaned heap wait in its inbox; the thread that adopts it collects them

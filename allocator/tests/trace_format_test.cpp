@@ -211,11 +211,46 @@ TEST(TraceFormat, RefillsFlushesAndDrainsRecordTheirCounts) {
   const auto drains = since(a, before, Ev::kRemoteDrain), returns = since(a, before, Ev::kSlabReturn);
   ASSERT_EQ(drains.size(), 1u);
   EXPECT_EQ(drains[0].a, 3u) << "the three remote frees";
+  EXPECT_EQ(drains[0].b, 0u) << "a flush's drain puts nothing into the caches";
   ASSERT_EQ(returns.size(), 1u) << "one class's cache held blocks";
   EXPECT_EQ(returns[0].cls, c16);
   EXPECT_EQ(returns[0].a, kFrontCapacity[c16] / 2 - 4) << "what the first refill left in the cache";
   EXPECT_EQ(returns[0].b, 1u) << "a flush's return";
   a.free(first);
+}
+
+// A refill's drain records how many of the blocks it took went into the front caches: all of
+// them while the caches have room.
+TEST(TraceFormat, ARefillsDrainRecordsTheBlocksItCached) {
+  TracedAllocator a(small_options());
+  std::vector<void*> mine;
+  for (int i = 0; i < 5; ++i) mine.push_back(a.malloc(16));
+  a.thread_flush();  // the 16 B cache empty: the next malloc refills
+  std::thread([&] {
+    for (void* p : mine) a.free(p);
+  }).join();  // its exit pushed the batch
+  const std::size_t before = a.trace().events.size();
+  a.free(a.malloc(16));
+  const auto drains = since(a, before, Ev::kRemoteDrain);
+  ASSERT_EQ(drains.size(), 1u);
+  EXPECT_EQ(drains[0].a, 5u);
+  EXPECT_EQ(drains[0].b, 5u) << "every drained block fitted in its cache";
+  const auto refills = since(a, before, Ev::kRefill);
+  ASSERT_EQ(refills.size(), 1u);
+  EXPECT_EQ(refills[0].a, 5u);
+}
+
+// A thread without a heap frees a block of the orphaned heap it then adopts: the free is local,
+// to the block's slab, recorded as a free of path slab carrying only the block.
+TEST(TraceFormat, AFreeThatAdoptsTheBlocksOwnerIsASlabFree) {
+  TracedAllocator a(small_options());
+  void* block = nullptr;
+  std::thread([&] { block = a.malloc(48); }).join();  // orphaned with the block live
+  const std::size_t before = a.trace().events.size();
+  a.free(block);
+  ASSERT_EQ(since(a, before, Ev::kHeapAdopt).size(), 1u) << "the free adopted the orphan";
+  EXPECT_TRUE(since(a, before, Ev::kRemotePush).empty());
+  expect_one_free_event_each(a, before, {block}, Path::kSlab);
 }
 
 TEST(TraceFormat, ADrainOfTheSpillQueueRecordsWhatItMovedPerClass) {

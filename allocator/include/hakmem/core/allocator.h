@@ -296,6 +296,7 @@ class Allocator {
   HeapT* attach_heap() noexcept;
   void orphan(HeapT* h) noexcept;
   static void on_thread_exit(void* heap) noexcept;
+  void mark_exited() noexcept;
   void start_drainer() noexcept;
   void stop_drainer() noexcept;
   static void os_observer(void* self, OsLayer::Call call, const void* p, std::size_t bytes, bool ok) noexcept;

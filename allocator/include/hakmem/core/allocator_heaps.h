@@ -130,8 +130,9 @@ void Allocator<Cfg>::orphan(HeapT* h) noexcept {
 template <class Cfg>
 void Allocator<Cfg>::on_thread_exit(void* heap) noexcept {
   auto* h = static_cast<HeapT*>(heap);
-  static_cast<Allocator*>(const_cast<void*>(h->instance))->orphan(h);
-  Ctx::template slot<Allocator>().exited = true;
+  auto* a = static_cast<Allocator*>(const_cast<void*>(h->instance));
+  a->orphan(h);
+  a->mark_exited();
 }
 
 template <class Cfg>
@@ -146,7 +147,14 @@ void Allocator<Cfg>::thread_exit() noexcept {
       if (has_exit_key_) pthread_setspecific(exit_key_, nullptr);
     orphan(h);
   }
-  Ctx::template slot<Allocator>().exited = true;
+  mark_exited();
+}
+
+// The calling logical thread has ended for this instance: its later frees attach no heap (one
+// attached in a thread's exit could never be orphaned). A malloc still attaches one.
+template <class Cfg>
+void Allocator<Cfg>::mark_exited() noexcept {
+  Ctx::template slot<Allocator>() = ThreadSlot{this, nullptr, true};
 }
 
 template <class Cfg>

@@ -14,7 +14,8 @@ namespace hakmem {
 // order at all (bench_prodcons with batches of 10,000: 52 MiB peak against 7 MiB).
 template <class Cfg>
 typename Allocator<Cfg>::HeapT* Allocator<Cfg>::heap_for_remote_free() noexcept {
-  if (Cfg::Quirks::kFreeOnlyThreadsPushEach || Ctx::template slot<Allocator>().exited) return nullptr;
+  const ThreadSlot& s = Ctx::template slot<Allocator>();
+  if (Cfg::Quirks::kFreeOnlyThreadsPushEach || (s.exited && s.instance == this)) return nullptr;
   return attach_heap();
 }
 

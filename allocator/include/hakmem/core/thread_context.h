@@ -17,7 +17,7 @@ namespace hakmem {
 struct ThreadSlot {
   const void* instance = nullptr;  // which allocator instance `heap` belongs to
   void* heap = nullptr;            // that instance's heap for this logical thread
-  bool exited = false;             // the thread's exit orphaned its heap: frees attach none
+  bool exited = false;             // the thread ended for `instance`: its frees attach no heap
 };
 
 // Tests run many instances of one type side by side, so a slot also names its instance.

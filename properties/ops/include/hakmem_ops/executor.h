@@ -162,7 +162,10 @@ class Executor {
   }
 
   bool has_heap(unsigned t) {
-    if constexpr (kLogical) return LogicalContext::slots<Alloc>()[t].instance == a_.get();
+    if constexpr (kLogical) {  // an exited thread's slot names the instance, with no heap
+      const hakmem::ThreadSlot& s = LogicalContext::slots<Alloc>()[t];
+      return s.instance == a_.get() && s.heap != nullptr;
+    }
     return true;  // unknown with real threads; only the counter tests (logical) use it
   }
 
